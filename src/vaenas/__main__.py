@@ -1,0 +1,3 @@
+from vaenas.cli import main
+
+main()

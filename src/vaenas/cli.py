@@ -1,0 +1,151 @@
+"""The `vaenas` command line."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from vaenas.errors import VaenasError
+from vaenas.report import plot_regret, write_summary
+from vaenas.study import Study, StudyConfig, StudyResult
+from vaenas.study.compare import run_comparison
+
+app = typer.Typer(
+    help="Neural architecture search driven by a variational autoencoder over architectures.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_errors(command: F) -> F:
+    """Turns a VaenasError into one line on stderr and exit status 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except VaenasError as exc:
+            Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=not sys.stderr.isatty() and not sys.stdout.isatty(),
+    )
+
+
+Space = Annotated[str, typer.Option(help="Search space.")]
+Dataset = Annotated[str, typer.Option(help="Data set of the objective.")]
+Objective = Annotated[
+    str | None, typer.Option(help="Objective; default: the space's own table benchmark.")
+]
+Budget = Annotated[int, typer.Option(help="Number of distinct architectures to evaluate.")]
+
+
+@app.command()
+@user_errors
+def search(
+    space: Space = "nb201",
+    dataset: Dataset = "cifar10",
+    strategy: Annotated[str, typer.Option(help="Search strategy.")] = "re",
+    budget: Budget = 100,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    objective: Objective = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Output folder; default runs/SPACE-DATASET-STRATEGY-seedSEED."),
+    ] = None,
+) -> None:
+    """Search a space; rerunning the same command on the same --out resumes the study."""
+    config = StudyConfig(
+        space=space, dataset=dataset, strategy=strategy, budget=budget, seed=seed, objective=objective
+    )
+    out = out or Path("runs") / f"{space}-{dataset}-{strategy}-seed{seed}"
+    study = Study(config, out)
+    with _progress() as progress:
+        task = progress.add_task(f"{strategy} on {space}/{dataset}", total=budget, status="")
+
+        def advance(done: int, total: int, best: float | None) -> None:
+            progress.update(task, completed=done, status=f"best {best:.3f}" if best is not None else "")
+
+        result = study.run(progress=advance)
+    _print_result(result, out)
+
+
+def _print_result(result: StudyResult, out: Path) -> None:
+    table = Table(title=f"vaenas search: {result.config.space} / {result.config.dataset}")
+    table.add_column("best architecture", overflow="fold")
+    table.add_column("value", justify="right")
+    table.add_column("regret", justify="right")
+    table.add_column("queries", justify="right")
+    table.add_column("seconds", justify="right")
+    table.add_row(
+        result.best_arch or "-",
+        f"{result.best_value:.3f}" if result.best_value is not None else "-",
+        f"{result.regret:.3f}" if result.regret is not None else "-",
+        str(result.n_trials),
+        f"{result.seconds:.1f}",
+    )
+    console.print(table)
+    console.print(f"journal and results in {out}/")
+
+
+@app.command()
+@user_errors
+def compare(
+    space: Space = "nb201",
+    dataset: Dataset = "cifar10",
+    strategies: Annotated[str, typer.Option(help="Comma-separated strategies.")] = "rs,re,ls",
+    budget: Budget = 150,
+    seeds: Annotated[int, typer.Option(help="Seeds 0..N-1 per strategy.")] = 20,
+    objective: Objective = None,
+    workers: Annotated[int | None, typer.Option(help="Parallel processes; default: all cores.")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("runs/compare"),
+) -> None:
+    """Run strategies side by side over many seeds; writes summary.csv and regret.png."""
+    names = [s.strip() for s in strategies.split(",") if s.strip()]
+    base = StudyConfig(space=space, dataset=dataset, budget=budget, objective=objective)
+    with _progress() as progress:
+        task = progress.add_task(f"compare on {space}/{dataset}", total=len(names) * max(seeds, 0), status="")
+        by_strategy = run_comparison(
+            base, names, seeds, out, workers=workers,
+            on_done=lambda r: progress.update(task, advance=1, status=f"{r.config.strategy} seed {r.config.seed}"),
+        )
+    rows = write_summary(out / "summary.csv", by_strategy)
+    first = next(iter(by_strategy.values()))[0]
+    if first.optimum is not None:
+        plot_regret(out / "regret.png", by_strategy, title=f"{space} / {dataset}, {seeds} seeds")
+    table = Table(title=f"vaenas compare: {space} / {dataset}, {seeds} seeds (mean ± std of best)")
+    table.add_column("queries", justify="right")
+    for name in names:
+        table.add_column(name, justify="right")
+    for q in sorted({int(r["queries"]) for r in rows}):
+        cells = {r["strategy"]: f"{r['mean_best']:.3f} ± {r['std_best']:.3f}" for r in rows if r["queries"] == q}
+        table.add_row(str(q), *(cells[n] for n in names))
+    console.print(table)
+    console.print(f"summary.csv and regret.png in {out}/")
+
+
+def main() -> None:
+    app()

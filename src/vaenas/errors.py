@@ -1,0 +1,29 @@
+"""Errors a user can cause. The CLI prints their message as one line and exits with status 2."""
+
+
+class VaenasError(Exception):
+    """Base of every error whose message tells the user what to do."""
+
+
+class UnknownNameError(VaenasError):
+    """A space, objective, data set or strategy name that is not registered."""
+
+
+class ArchitectureFormatError(VaenasError):
+    """An architecture string that does not parse."""
+
+
+class InvalidArgumentError(VaenasError):
+    """A value out of range: budget < 1, seeds < 1, budget larger than the space."""
+
+
+class StudyConfigMismatchError(VaenasError):
+    """An output folder already holds a study with another configuration."""
+
+
+class JournalError(VaenasError):
+    """A study journal or output folder that cannot be read or written."""
+
+
+class DataError(VaenasError):
+    """Missing or corrupt data that a feature needs."""

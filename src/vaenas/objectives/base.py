@@ -1,0 +1,44 @@
+"""What every objective provides: the worth of one architecture."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from vaenas.spaces.base import Arch
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One evaluation: its value, its cost in seconds (simulated or real) and extra metrics."""
+
+    value: float
+    cost: float = 0.0
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+class Objective(ABC):
+    """Scores architectures of one space on one data set.
+
+    `maximize` says which way is better; `optimum` is the best value reachable in the
+    space when it is known (table benchmarks), so that results can report regret.
+    """
+
+    name: ClassVar[str]
+    space_name: ClassVar[str]
+    maximize: ClassVar[bool] = True
+
+    @property
+    def optimum(self) -> float | None:
+        return None
+
+    @abstractmethod
+    def evaluate(self, arch: Arch) -> Evaluation:
+        """Evaluates one architecture; raises on a failure the study records as failed."""
+
+    def regret(self, value: float) -> float | None:
+        """Distance of `value` from the optimum (0 is best), or None when it is unknown."""
+        if self.optimum is None:
+            return None
+        return self.optimum - value if self.maximize else value - self.optimum

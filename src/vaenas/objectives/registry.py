@@ -1,0 +1,6 @@
+"""The registry of objectives, by the name a user types."""
+
+from vaenas.objectives.base import Objective
+from vaenas.registry import Registry
+
+OBJECTIVES: Registry[Objective] = Registry("objective")

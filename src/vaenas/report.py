@@ -1,0 +1,107 @@
+"""Tables and plots from study results: best-so-far curves, summary CSV, regret plot."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from vaenas.study import StudyResult
+
+CHECKPOINTS = (10, 25, 50, 100, 150)
+
+
+def best_so_far(result: StudyResult) -> np.ndarray:
+    """Best value after each query (NaN until the first successful trial)."""
+    maximize = result.maximize
+    values = np.array([np.nan if v is None else v for v in result.values], dtype=float)
+    signed = values if maximize else -values
+    running = np.fmax.accumulate(np.where(np.isnan(signed), -np.inf, signed))
+    running[np.isinf(running)] = np.nan
+    return running if maximize else -running
+
+
+def curves(results: list[StudyResult]) -> np.ndarray:
+    """Seeds x queries matrix of best-so-far values, padded with each run's last value."""
+    length = max(len(r.values) for r in results)
+    rows = []
+    for result in results:
+        row = best_so_far(result)
+        rows.append(np.pad(row, (0, length - len(row)), mode="edge") if len(row) else row)
+    return np.vstack(rows)
+
+
+def regret_curves(results: list[StudyResult]) -> np.ndarray:
+    """Seeds x queries matrix of regret (0 is the optimum); needs a known optimum."""
+    first = results[0]
+    if first.optimum is None:
+        raise ValueError("regret needs an objective whose optimum is known")
+    matrix = curves(results)
+    return (first.optimum - matrix) if first.maximize else (matrix - first.optimum)
+
+
+def checkpoints_for(budget: int) -> list[int]:
+    return sorted({q for q in CHECKPOINTS if q <= budget} | {budget})
+
+
+def write_summary(
+    path: Path,
+    by_strategy: dict[str, list[StudyResult]],
+) -> list[dict[str, object]]:
+    """One row per strategy and query checkpoint: mean and std of the best value found."""
+    budget = max(r.config.budget for rs in by_strategy.values() for r in rs)
+    rows: list[dict[str, object]] = []
+    for strategy, results in by_strategy.items():
+        matrix = curves(results)
+        regret = regret_curves(results) if results[0].optimum is not None else None
+        for q in checkpoints_for(budget):
+            column = min(q, matrix.shape[1]) - 1
+            best = matrix[:, column]
+            row: dict[str, object] = {
+                "strategy": strategy,
+                "queries": q,
+                "mean_best": round(float(np.nanmean(best)), 4),
+                "std_best": round(float(np.nanstd(best)), 4),
+                "n_seeds": len(results),
+            }
+            if regret is not None:
+                row["mean_regret"] = round(float(np.nanmean(regret[:, column])), 4)
+            rows.append(row)
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows
+
+
+def plot_regret(
+    path: Path,
+    by_strategy: dict[str, list[StudyResult]],
+    title: str = "",
+) -> None:
+    """Mean regret against queries on a log scale, one line per strategy, with the
+    inter-quartile range of the seeds shaded. Zero regret is drawn at a floor of 1e-3."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    floor = 1e-3
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    for strategy, results in by_strategy.items():
+        regret = regret_curves(results)
+        queries = np.arange(1, regret.shape[1] + 1)
+        mean = np.maximum(np.nanmean(regret, axis=0), floor)
+        low, high = (np.maximum(np.nanpercentile(regret, p, axis=0), floor) for p in (25, 75))
+        (line,) = ax.plot(queries, mean, label=f"{strategy} (n={len(results)})")
+        ax.fill_between(queries, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
+    ax.set_yscale("log")
+    ax.set_xlabel("queries")
+    ax.set_ylabel("regret (mean; shaded: 25-75 %)")
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

@@ -1,0 +1,105 @@
+"""The ask/tell interface that every search strategy implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+import numpy as np
+
+from vaenas.spaces.base import Arch, SearchSpace
+
+
+class Strategy(ABC):
+    """A search strategy behind one ask/tell interface.
+
+    Lifecycle of a trial, as the study loop drives it:
+
+    1. `ask(n)` returns up to `n` architectures to evaluate. Each is a *query*: distinct
+       from every architecture evaluated or pending so far, so nothing is evaluated twice
+       and a re-proposal is never charged to the budget. Fewer than `n` come back only
+       when a finite space is exhausted.
+    2. The study evaluates them (possibly asynchronously, in any order) and calls
+       `tell(arch, score)` for each: `score` is higher-is-better, or None when the trial
+       failed. Failed trials are remembered as seen but otherwise ignored.
+    3. `ask` may be called again while earlier asks are still pending.
+
+    On resume, the study replays finished trials by calling `tell` for architectures
+    that were never asked in this process; strategies must accept that.
+
+    A strategy never evaluates anything and never touches files. Subclasses implement
+    `_propose` (one candidate, possibly already seen: the base class filters it) and
+    `_observe` (learn from one successful trial). All randomness comes from `self.rng`.
+    """
+
+    name: ClassVar[str]
+    max_proposal_tries: ClassVar[int] = 200
+
+    def __init__(self, space: SearchSpace, seed: int = 0) -> None:
+        self.space = space
+        self.rng = np.random.default_rng(seed)
+        self._pending: dict[str, Arch] = {}
+        self._scores: dict[str, float | None] = {}
+
+    @property
+    def n_told(self) -> int:
+        return len(self._scores)
+
+    def is_seen(self, arch: Arch) -> bool:
+        key = self.space.key(arch)
+        return key in self._scores or key in self._pending
+
+    def score_of(self, arch: Arch) -> float | None:
+        """The score told for `arch`; None when it failed or is not evaluated yet."""
+        return self._scores.get(self.space.key(arch))
+
+    def is_pending(self, arch: Arch) -> bool:
+        return self.space.key(arch) in self._pending
+
+    def ask(self, n: int = 1) -> list[Arch]:
+        proposals: list[Arch] = []
+        for _ in range(n):
+            arch = self._next_query()
+            if arch is None:
+                break
+            self._pending[self.space.key(arch)] = arch
+            proposals.append(arch)
+        return proposals
+
+    def tell(self, arch: Arch, score: float | None) -> None:
+        key = self.space.key(arch)
+        self._pending.pop(key, None)
+        if key in self._scores:
+            return
+        self._scores[key] = score
+        if score is not None:
+            self._observe(arch, score)
+
+    def _next_query(self) -> Arch | None:
+        for _ in range(self.max_proposal_tries):
+            arch = self._propose()
+            if not self.is_seen(arch):
+                return arch
+        return self._random_unseen()
+
+    def _random_unseen(self) -> Arch | None:
+        """Fallback when the strategy keeps re-proposing seen architectures."""
+        size = self.space.size
+        n_seen = len(self._scores) + len(self._pending)
+        if size is not None and n_seen >= size:
+            return None
+        for _ in range(self.max_proposal_tries):
+            arch = self.space.sample(self.rng)
+            if not self.is_seen(arch):
+                return arch
+        if size is None:
+            return None
+        unseen = [arch for arch in self.space.enumerate() if not self.is_seen(arch)]
+        return unseen[int(self.rng.integers(len(unseen)))] if unseen else None
+
+    @abstractmethod
+    def _propose(self) -> Arch:
+        """One candidate architecture; it may be one already seen."""
+
+    def _observe(self, arch: Arch, score: float) -> None:
+        """Learns from one successful trial (default: nothing to learn)."""

@@ -1,0 +1,14 @@
+"""Search spaces: what an architecture is. Importing this package registers every space."""
+
+from vaenas.spaces import nb201  # noqa: F401  (registers the space)
+from vaenas.spaces.base import Arch, SearchSpace
+from vaenas.spaces.graph import ArchGraph
+from vaenas.spaces.registry import SPACES
+
+
+def make_space(name: str) -> SearchSpace:
+    """The space registered under `name`; UnknownNameError lists the valid names."""
+    return SPACES.get(name)()
+
+
+__all__ = ["SPACES", "Arch", "ArchGraph", "SearchSpace", "make_space"]

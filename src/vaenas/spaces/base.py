@@ -1,0 +1,69 @@
+"""What every search space provides; strategies and the VAE see nothing else."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Hashable, Iterator
+from typing import ClassVar
+
+import numpy as np
+
+from vaenas.spaces.graph import ArchGraph
+
+Arch = Hashable
+"""An architecture: an immutable value whose form each space defines."""
+
+
+class SearchSpace(ABC):
+    """A set of architectures with the moves that search strategies make in it.
+
+    `key(arch)` is canonical: two architectures share a key exactly when the space
+    treats them as the same query. `to_graph` / `from_graph` convert to the DAG that
+    the architecture VAE models; `from_graph` returns None for a graph that is not a
+    valid architecture of the space.
+    """
+
+    name: ClassVar[str]
+    node_ops: ClassVar[tuple[str, ...]]
+    """Vocabulary of graph node ops, in the order the VAE one-hot encodes them."""
+    max_nodes: ClassVar[int]
+
+    @property
+    def size(self) -> int | None:
+        """Number of architectures when the space is finite, else None."""
+        return None
+
+    @abstractmethod
+    def parse(self, text: str) -> Arch:
+        """The architecture a string names; raises ArchitectureFormatError."""
+
+    @abstractmethod
+    def format(self, arch: Arch) -> str:
+        """The string form that `parse` reads back."""
+
+    def key(self, arch: Arch) -> str:
+        return self.format(arch)
+
+    @abstractmethod
+    def sample(self, rng: np.random.Generator) -> Arch:
+        """A uniformly random architecture."""
+
+    @abstractmethod
+    def neighbours(self, arch: Arch) -> list[Arch]:
+        """Every architecture one elementary change away."""
+
+    def mutate(self, arch: Arch, rng: np.random.Generator) -> Arch:
+        """One random elementary change."""
+        options = self.neighbours(arch)
+        return options[int(rng.integers(len(options)))]
+
+    def enumerate(self) -> Iterator[Arch]:
+        raise NotImplementedError(f"space {self.name!r} is not finite")
+
+    @abstractmethod
+    def to_graph(self, arch: Arch) -> ArchGraph:
+        """The DAG form of an architecture."""
+
+    @abstractmethod
+    def from_graph(self, graph: ArchGraph) -> Arch | None:
+        """The architecture of a DAG, or None when it is not a valid one."""

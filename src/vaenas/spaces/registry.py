@@ -1,0 +1,6 @@
+"""The registry of search spaces, by the name a user types."""
+
+from vaenas.registry import Registry
+from vaenas.spaces.base import SearchSpace
+
+SPACES: Registry[SearchSpace] = Registry("space")

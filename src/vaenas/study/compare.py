@@ -1,0 +1,56 @@
+"""Side-by-side runs: several strategies over many seeds, in parallel processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import replace
+from pathlib import Path
+
+from vaenas.errors import InvalidArgumentError
+from vaenas.study.config import StudyConfig
+from vaenas.study.study import Study, StudyResult
+
+
+def run_dir(out: Path, strategy: str, seed: int) -> Path:
+    """Where one (strategy, seed) study of a comparison lives; it resumes like any study."""
+    return out / "runs" / strategy / f"seed{seed}"
+
+
+def run_comparison(
+    base: StudyConfig,
+    strategies: list[str],
+    seeds: int,
+    out: Path,
+    workers: int | None = None,
+    on_done: Callable[[StudyResult], None] | None = None,
+) -> dict[str, list[StudyResult]]:
+    """Runs every strategy with seeds 0..seeds-1 and returns the results by strategy,
+    in seed order. Each study is checked before any process starts."""
+    if seeds < 1:
+        raise InvalidArgumentError(f"seeds must be at least 1, got {seeds}")
+    if not strategies:
+        raise InvalidArgumentError("no strategy given; pass e.g. --strategies rs,re,ls")
+    configs = [replace(base, strategy=s, seed=k) for s in strategies for k in range(seeds)]
+    for config in configs[::seeds]:
+        config.build()
+    results: dict[tuple[str, int], StudyResult] = {}
+    workers = workers or os.cpu_count() or 1
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [
+            pool.submit(_run_one, config, run_dir(out, config.strategy, config.seed))
+            for config in configs
+        ]
+        for future in as_completed(futures):
+            result = future.result()
+            results[(result.config.strategy, result.config.seed)] = result
+            if on_done:
+                on_done(result)
+    return {s: [results[(s, k)] for k in range(seeds)] for s in strategies}
+
+
+def _run_one(config: StudyConfig, out: Path) -> StudyResult:
+    return Study(config, out).run()

@@ -1,0 +1,54 @@
+"""What defines a study, checked before anything runs."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from vaenas.errors import InvalidArgumentError
+from vaenas.objectives import Objective, make_objective
+from vaenas.search import Strategy, make_strategy
+from vaenas.spaces import SearchSpace, make_space
+
+
+@dataclass(frozen=True)
+class StudyConfig:
+    """A study's configuration. The budget is left out of `identity`, so that a finished
+    study can be resumed with a larger budget to extend it."""
+
+    space: str = "nb201"
+    dataset: str | None = "cifar10"
+    strategy: str = "re"
+    budget: int = 100
+    seed: int = 0
+    objective: str | None = None
+    """None means the space's own table objective (same name as the space)."""
+
+    @property
+    def objective_name(self) -> str:
+        return self.objective or self.space
+
+    def identity(self) -> dict[str, Any]:
+        fields = asdict(self)
+        fields.pop("budget")
+        fields["objective"] = self.objective_name
+        return fields
+
+    def build(self) -> tuple[SearchSpace, Objective, Strategy]:
+        """Instantiates the parts, raising a VaenasError for any bad name or value."""
+        if self.budget < 1:
+            raise InvalidArgumentError(f"budget must be at least 1, got {self.budget}")
+        space = make_space(self.space)
+        objective = make_objective(self.objective_name, self.dataset)
+        if objective.space_name != space.name:
+            raise InvalidArgumentError(
+                f"objective {objective.name!r} scores space {objective.space_name!r}, "
+                f"not {space.name!r}; pick a matching --space or --objective"
+            )
+        if space.size is not None and self.budget > space.size:
+            raise InvalidArgumentError(
+                f"budget {self.budget} exceeds the {space.size} architectures of space "
+                f"{space.name!r}; use a budget of at most {space.size}"
+            )
+        strategy = make_strategy(self.strategy, space, seed=self.seed)
+        return space, objective, strategy

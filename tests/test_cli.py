@@ -1,0 +1,68 @@
+import csv
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from vaenas.cli import app
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_search_prints_the_result_table_and_resumes(tmp_path):
+    out = tmp_path / "s"
+    first = run("search", "--strategy", "ls", "--budget", "20", "--out", str(out))
+    assert first.exit_code == 0, first.output
+    assert "regret" in first.output and "queries" in first.output
+    saved = json.loads((out / "results.json").read_text())
+    assert saved["n_trials"] == 20 and saved["strategy"] == "ls"
+    assert run("search", "--strategy", "ls", "--budget", "20", "--out", str(out)).exit_code == 0
+    assert json.loads((out / "results.json").read_text())["n_trials"] == 20
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", "--space", "nb999"], "unknown space 'nb999'; choose one of: nb201"),
+        (["search", "--dataset", "svhn"], "choose one of: cifar10, cifar100, imagenet16-120"),
+        (["search", "--strategy", "xx"], "unknown strategy 'xx'; choose one of: ls, re, rs"),
+        (["search", "--budget", "0"], "budget must be at least 1"),
+        (["compare", "--seeds", "0"], "seeds must be at least 1"),
+        (["compare", "--strategies", "rs,zz"], "unknown strategy 'zz'"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_status_2(tmp_path, args, message):
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_unwritable_out_is_one_line_and_exit_status_2(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run("search", "--budget", "3", "--out", str(blocker / "sub"))
+    assert result.exit_code == 2 and "cannot write to output folder" in result.output
+
+
+def test_compare_writes_summary_and_regret_plot(tmp_path):
+    out = tmp_path / "c"
+    result = run("compare", "--strategies", "rs,re", "--budget", "30", "--seeds", "3",
+                 "--workers", "2", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    with (out / "summary.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["strategy"], r["queries"]) for r in rows] == [
+        (s, q) for s in ("rs", "re") for q in ("10", "25", "30")
+    ]
+    for strategy in ("rs", "re"):
+        best = [json.loads((out / "runs" / strategy / f"seed{k}" / "results.json").read_text())["best_value"]
+                for k in range(3)]
+        final = next(r for r in rows if r["strategy"] == strategy and r["queries"] == "30")
+        assert float(final["mean_best"]) == pytest.approx(sum(best) / 3, abs=1e-3)
+    assert (out / "regret.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
