@@ -8,15 +8,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from vaenas.errors import VaenasError
-from vaenas.report import plot_regret, write_summary
+from vaenas.errors import InvalidArgumentError, VaenasError
+from vaenas.objectives import make_objective
+from vaenas.report import plot_latent_map, plot_regret, project_2d, write_summary
+from vaenas.spaces import SearchSpace, make_space
 from vaenas.study import Study, StudyConfig, StudyResult
 from vaenas.study.compare import run_comparison
+from vaenas.vae import ArchVAE, VAEConfig, cached_vae, save_pretrained
+from vaenas.vae import pretrain as run_pretrain
 
 app = typer.Typer(
     help="Neural architecture search driven by a variational autoencoder over architectures.",
@@ -145,6 +150,77 @@ def compare(
         table.add_row(str(q), *(cells[n] for n in names))
     console.print(table)
     console.print(f"summary.csv and regret.png in {out}/")
+
+
+LatentDim = Annotated[int, typer.Option(help="Latent dimensions per node.")]
+CacheDir = Annotated[
+    Path | None, typer.Option(help="Pretrained-VAE cache; default $VAENAS_CACHE or ~/.cache/vaenas.")
+]
+
+
+@app.command()
+@user_errors
+def pretrain(
+    space: Space = "nb201",
+    out: Annotated[Path, typer.Option(help="Folder for vae.pt and metrics.json.")] = Path("runs/vae"),
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = VAEConfig.epochs,
+    latent_dim: LatentDim = VAEConfig.latent_dim,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    samples: Annotated[
+        int | None, typer.Option(help="Architectures to train on (infinite spaces; default 20000).")
+    ] = None,
+) -> None:
+    """Train the architecture VAE without labels (90/10 split) and report its quality."""
+    if epochs < 1:
+        raise InvalidArgumentError(f"epochs must be at least 1, got {epochs}")
+    config = VAEConfig(epochs=epochs, latent_dim=latent_dim, seed=seed)
+    with _progress() as progress:
+        task = progress.add_task(f"pretrain VAE on {space}", total=epochs, status="")
+        vae, metrics = run_pretrain(
+            make_space(space), config, samples=samples,
+            on_epoch=lambda e, n, loss: progress.update(task, completed=e, status=f"loss {loss:.3f}"),
+        )
+    save_pretrained(vae, metrics, out)
+    table = Table(title=f"architecture VAE on {space}")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for key, value in metrics.items():
+        table.add_row(key, str(value))
+    console.print(table)
+    console.print(f"checkpoint and metrics in {out}/")
+
+
+@app.command(name="map")
+@user_errors
+def latent_map(
+    space: Space = "nb201",
+    dataset: Dataset = "cifar10",
+    objective: Objective = None,
+    out: Annotated[Path, typer.Option(help="PNG file to write.")] = Path("runs/map.png"),
+    method: Annotated[str, typer.Option(help="Projection: pca or tsne.")] = "pca",
+    vae: Annotated[Path | None, typer.Option(help="VAE checkpoint; default: the cached one.")] = None,
+    cache_dir: CacheDir = None,
+) -> None:
+    """Draw every architecture's embedding in 2-D, coloured by its value."""
+    search_space = make_space(space)
+    scorer = make_objective(objective or space, dataset)
+    model = ArchVAE.load(vae, search_space) if vae else _cached(search_space, cache_dir)
+    archs = list(search_space.enumerate())
+    values = np.array([scorer.evaluate(a).value for a in archs])
+    coords = project_2d(model.encode(archs), method)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    plot_latent_map(out, coords, values, f"{space} latent space ({method.upper()})", f"{dataset} value")
+    console.print(f"latent map of {len(archs)} architectures in {out}")
+
+
+def _cached(space: SearchSpace, cache_dir: Path | None) -> ArchVAE:
+    """The cached VAE of a space, pretrained with a progress bar on first use."""
+    with _progress() as progress:
+        task = progress.add_task(f"pretrain VAE on {space.name} (first use)", total=VAEConfig.epochs, status="")
+        return cached_vae(
+            space, cache_dir=cache_dir,
+            on_epoch=lambda e, n, loss: progress.update(task, completed=e, status=f"loss {loss:.3f}"),
+        )
 
 
 def main() -> None:

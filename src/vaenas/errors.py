@@ -27,3 +27,7 @@ class JournalError(VaenasError):
 
 class DataError(VaenasError):
     """Missing or corrupt data that a feature needs."""
+
+
+class CheckpointError(VaenasError):
+    """A VAE checkpoint that is missing, corrupt, of another version or of another space."""

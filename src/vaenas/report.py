@@ -1,4 +1,4 @@
-"""Tables and plots from study results: best-so-far curves, summary CSV, regret plot."""
+"""Tables and plots: best-so-far curves, summary CSV, regret plot, latent maps."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from vaenas.errors import UnknownNameError
 from vaenas.study import StudyResult
 
 CHECKPOINTS = (10, 25, 50, 100, 150)
@@ -102,6 +103,47 @@ def plot_regret(
     ax.set_title(title)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def project_2d(embeddings: np.ndarray, method: str = "pca", seed: int = 0) -> np.ndarray:
+    """2-D coordinates of embeddings by PCA or t-SNE (scikit-learn)."""
+    if method == "pca":
+        from sklearn.decomposition import PCA
+
+        return PCA(n_components=2, random_state=seed).fit_transform(embeddings)
+    if method == "tsne":
+        from sklearn.manifold import TSNE
+
+        return TSNE(n_components=2, init="pca", random_state=seed).fit_transform(embeddings)
+    raise UnknownNameError(f"unknown projection {method!r}; choose one of: pca, tsne")
+
+
+def plot_latent_map(
+    path: Path, coords: np.ndarray, values: np.ndarray | None, title: str, label: str
+) -> None:
+    """Scatter of 2-D latent coordinates coloured by value: smooth colour means a latent
+    space where neighbours perform alike."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 5.4))
+    if values is None:
+        ax.scatter(coords[:, 0], coords[:, 1], s=2, alpha=0.5)
+    else:
+        order = np.argsort(values)  # best drawn last, on top
+        low = np.percentile(values, 5)
+        points = ax.scatter(
+            coords[order, 0], coords[order, 1], c=values[order], s=2, cmap="viridis", vmin=low
+        )
+        fig.colorbar(points, ax=ax, label=label)
+    ax.set_title(title)
+    ax.set_xticks([])
+    ax.set_yticks([])
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

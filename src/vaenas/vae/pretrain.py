@@ -1,0 +1,94 @@
+"""Unsupervised pretraining on a space's architectures, and the cache that makes it a
+one-time cost: `vaenas search` with a latent strategy pretrains on first use."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vaenas.errors import InvalidArgumentError
+from vaenas.spaces import Arch, SearchSpace
+from vaenas.vae.archvae import CHECKPOINT_VERSION, ArchVAE, EpochCallback
+from vaenas.vae.model import VAEConfig
+from vaenas.vae.quality import measure_quality
+
+CHECKPOINT_FILE = "vae.pt"
+METRICS_FILE = "metrics.json"
+DEFAULT_SAMPLES = 20_000
+
+
+def training_archs(space: SearchSpace, samples: int | None, seed: int) -> list[Arch]:
+    """Every architecture of a finite space (or `samples` of them), else `samples` distinct
+    random ones."""
+    if space.size is not None and (samples is None or samples >= space.size):
+        return list(space.enumerate())
+    n = samples or DEFAULT_SAMPLES
+    if n < 10:
+        raise InvalidArgumentError(f"--samples must be at least 10, got {n}")
+    rng = np.random.default_rng(seed)
+    found: dict[str, Arch] = {}
+    for _ in range(n * 20):
+        arch = space.sample(rng)
+        found.setdefault(space.key(arch), arch)
+        if len(found) == n:
+            break
+    return list(found.values())
+
+
+def pretrain(
+    space: SearchSpace,
+    config: VAEConfig | None = None,
+    samples: int | None = None,
+    on_epoch: EpochCallback | None = None,
+) -> tuple[ArchVAE, dict[str, Any]]:
+    """Trains on 90 % of the architectures and measures quality on the other 10 %."""
+    config = config or VAEConfig()
+    archs = training_archs(space, samples, config.seed)
+    order = np.random.default_rng(config.seed).permutation(len(archs))
+    n_train = int(round(0.9 * len(archs)))
+    train = [archs[i] for i in order[:n_train]]
+    held_out = [archs[i] for i in order[n_train:]]
+    started = time.perf_counter()
+    vae = ArchVAE(space, config).fit(train, on_epoch=on_epoch)
+    seconds = time.perf_counter() - started
+    metrics: dict[str, Any] = measure_quality(vae, held_out, train, seed=config.seed).to_json()
+    metrics.update(seconds=round(seconds, 2), n_train=len(train), n_held_out=len(held_out))
+    return vae, metrics
+
+
+def save_pretrained(vae: ArchVAE, metrics: dict[str, Any], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    vae.save(out / CHECKPOINT_FILE)
+    (out / METRICS_FILE).write_text(json.dumps(metrics, indent=2) + "\n")
+
+
+def default_cache_dir() -> Path:
+    """$VAENAS_CACHE, else $XDG_CACHE_HOME/vaenas, else ~/.cache/vaenas."""
+    if env := os.environ.get("VAENAS_CACHE"):
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "vaenas"
+
+
+def cached_vae(
+    space: SearchSpace,
+    config: VAEConfig | None = None,
+    cache_dir: Path | None = None,
+    on_epoch: EpochCallback | None = None,
+) -> ArchVAE:
+    """The pretrained VAE for `space` and `config`, trained and cached on first use."""
+    config = config or VAEConfig()
+    digest = hashlib.sha1(json.dumps(asdict(config), sort_keys=True).encode()).hexdigest()[:10]
+    folder = (cache_dir or default_cache_dir()) / f"{space.name}-v{CHECKPOINT_VERSION}-{digest}"
+    if (folder / CHECKPOINT_FILE).is_file():
+        return ArchVAE.load(folder / CHECKPOINT_FILE, space)
+    vae, metrics = pretrain(space, config, on_epoch=on_epoch)
+    save_pretrained(vae, metrics, folder)
+    return vae
