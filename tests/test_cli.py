@@ -66,3 +66,23 @@ def test_compare_writes_summary_and_regret_plot(tmp_path):
         final = next(r for r in rows if r["strategy"] == strategy and r["queries"] == "30")
         assert float(final["mean_best"]) == pytest.approx(sum(best) / 3, abs=1e-3)
     assert (out / "regret.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_pretrain_then_map(tmp_path):
+    out = tmp_path / "vae"
+    result = run("pretrain", "--space", "nb201", "--epochs", "1", "--latent-dim", "8", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert {"recon_acc", "op_acc", "adj_acc", "validity", "uniqueness", "novelty", "seconds"} <= set(metrics)
+    assert metrics["n_train"] + metrics["n_held_out"] == 15_625 and metrics["n_held_out"] == 1563
+    picture = tmp_path / "map.png"
+    result = run("map", "--vae", str(out / "vae.pt"), "--out", str(picture))
+    assert result.exit_code == 0, result.output
+    assert picture.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_map_with_a_corrupt_checkpoint_is_one_line_and_exit_status_2(tmp_path):
+    bad = tmp_path / "vae.pt"
+    bad.write_bytes(b"not a checkpoint")
+    result = run("map", "--vae", str(bad), "--out", str(tmp_path / "m.png"))
+    assert result.exit_code == 2 and "not a readable VAE checkpoint" in result.output

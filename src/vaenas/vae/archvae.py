@@ -47,6 +47,8 @@ class ArchVAE:
         optimizer = torch.optim.Adam(self.model.parameters(), lr=config.lr)
         steps = config.epochs * max(1, -(-len(data) // config.batch_size))
         schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, config.lr, total_steps=steps)
+        warmup = max(1, int(config.kl_warmup * steps))
+        step = 0
         started = time.perf_counter()
         self.model.train()
         for epoch in range(config.epochs):
@@ -54,11 +56,13 @@ class ArchVAE:
             total, seen = 0.0, 0
             for start in range(0, len(data), config.batch_size):
                 batch = data.select(order[start : start + config.batch_size])
-                loss, _ = self.model.loss(batch, config.beta)
+                beta = config.beta * min(1.0, step / warmup)  # KL annealing against collapse
+                loss, _ = self.model.loss(batch, beta)
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
                 schedule.step()
+                step += 1
                 total += loss.item() * len(batch)
                 seen += len(batch)
             if on_epoch:

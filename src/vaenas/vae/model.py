@@ -27,6 +27,8 @@ class VAEConfig:
     n_layers: int = 4
     dropout: float = 0.1
     beta: float = 0.5
+    kl_warmup: float = 0.3
+    """Share of training steps over which beta rises linearly from 0 (KL annealing)."""
     epochs: int = 8
     batch_size: int = 256
     lr: float = 3e-3
