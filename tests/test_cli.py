@@ -29,7 +29,7 @@ def test_search_prints_the_result_table_and_resumes(tmp_path):
     [
         (["search", "--space", "nb999"], "unknown space 'nb999'; choose one of: nb201"),
         (["search", "--dataset", "svhn"], "choose one of: cifar10, cifar100, imagenet16-120"),
-        (["search", "--strategy", "xx"], "unknown strategy 'xx'; choose one of: ls, re, rs"),
+        (["search", "--strategy", "xx"], "unknown strategy 'xx'; choose one of: bananas, bo, grad, ls, re, rl, rs"),
         (["search", "--budget", "0"], "budget must be at least 1"),
         (["compare", "--seeds", "0"], "seeds must be at least 1"),
         (["compare", "--strategies", "rs,zz"], "unknown strategy 'zz'"),
@@ -66,6 +66,18 @@ def test_compare_writes_summary_and_regret_plot(tmp_path):
         final = next(r for r in rows if r["strategy"] == strategy and r["queries"] == "30")
         assert float(final["mean_best"]) == pytest.approx(sum(best) / 3, abs=1e-3)
     assert (out / "regret.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with (out / "queries_to_regret.csv").open() as f:
+        reached = {r["strategy"]: r for r in csv.DictReader(f)}
+    assert set(reached) == {"rs", "re"}
+    assert set(reached["re"]) == {"strategy", "regret<=0.5", "regret<=0.2", "regret<=0.1", "regret<=0", "ask_seconds"}
+
+
+def test_default_search_is_latent_bo(tmp_path, vae_cache):
+    out = tmp_path / "bo"
+    result = run("search", "--budget", "12", "--vae-cache", str(vae_cache), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    saved = json.loads((out / "results.json").read_text())
+    assert saved["strategy"] == "bo" and saved["n_trials"] == 12
 
 
 def test_pretrain_then_map(tmp_path):

@@ -16,7 +16,14 @@ from rich.table import Table
 
 from vaenas.errors import InvalidArgumentError, VaenasError
 from vaenas.objectives import make_objective
-from vaenas.report import plot_latent_map, plot_regret, project_2d, write_summary
+from vaenas.report import (
+    plot_latent_map,
+    plot_regret,
+    project_2d,
+    write_queries_to_regret,
+    write_summary,
+)
+from vaenas.search import STRATEGIES, needs_vae
 from vaenas.spaces import SearchSpace, make_space
 from vaenas.study import Study, StudyConfig, StudyResult
 from vaenas.study.compare import run_comparison
@@ -66,6 +73,9 @@ Objective = Annotated[
     str | None, typer.Option(help="Objective; default: the space's own table benchmark.")
 ]
 Budget = Annotated[int, typer.Option(help="Number of distinct architectures to evaluate.")]
+CacheDir = Annotated[
+    Path | None, typer.Option(help="Pretrained-VAE cache; default $VAENAS_CACHE or ~/.cache/vaenas.")
+]
 
 
 @app.command()
@@ -73,7 +83,7 @@ Budget = Annotated[int, typer.Option(help="Number of distinct architectures to e
 def search(
     space: Space = "nb201",
     dataset: Dataset = "cifar10",
-    strategy: Annotated[str, typer.Option(help="Search strategy.")] = "re",
+    strategy: Annotated[str, typer.Option(help="Search strategy.")] = "bo",
     budget: Budget = 100,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     objective: Objective = None,
@@ -81,11 +91,14 @@ def search(
         Path | None,
         typer.Option(help="Output folder; default runs/SPACE-DATASET-STRATEGY-seedSEED."),
     ] = None,
+    vae_cache: CacheDir = None,
 ) -> None:
     """Search a space; rerunning the same command on the same --out resumes the study."""
     config = StudyConfig(
-        space=space, dataset=dataset, strategy=strategy, budget=budget, seed=seed, objective=objective
+        space=space, dataset=dataset, strategy=strategy, budget=budget, seed=seed,
+        objective=objective, vae_cache=str(vae_cache) if vae_cache else None,
     )
+    _warm_vae_cache(config, [strategy])
     out = out or Path("runs") / f"{space}-{dataset}-{strategy}-seed{seed}"
     study = Study(config, out)
     with _progress() as progress:
@@ -127,10 +140,16 @@ def compare(
     objective: Objective = None,
     workers: Annotated[int | None, typer.Option(help="Parallel processes; default: all cores.")] = None,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("runs/compare"),
+    vae_cache: CacheDir = None,
 ) -> None:
-    """Run strategies side by side over many seeds; writes summary.csv and regret.png."""
+    """Run strategies side by side over many seeds; writes summary.csv, regret.png and
+    queries_to_regret.csv."""
     names = [s.strip() for s in strategies.split(",") if s.strip()]
-    base = StudyConfig(space=space, dataset=dataset, budget=budget, objective=objective)
+    base = StudyConfig(
+        space=space, dataset=dataset, budget=budget, objective=objective,
+        vae_cache=str(vae_cache) if vae_cache else None,
+    )
+    _warm_vae_cache(base, names)
     with _progress() as progress:
         task = progress.add_task(f"compare on {space}/{dataset}", total=len(names) * max(seeds, 0), status="")
         by_strategy = run_comparison(
@@ -141,6 +160,7 @@ def compare(
     first = next(iter(by_strategy.values()))[0]
     if first.optimum is not None:
         plot_regret(out / "regret.png", by_strategy, title=f"{space} / {dataset}, {seeds} seeds")
+        write_queries_to_regret(out / "queries_to_regret.csv", by_strategy)
     table = Table(title=f"vaenas compare: {space} / {dataset}, {seeds} seeds (mean ± std of best)")
     table.add_column("queries", justify="right")
     for name in names:
@@ -149,13 +169,10 @@ def compare(
         cells = {r["strategy"]: f"{r['mean_best']:.3f} ± {r['std_best']:.3f}" for r in rows if r["queries"] == q}
         table.add_row(str(q), *(cells[n] for n in names))
     console.print(table)
-    console.print(f"summary.csv and regret.png in {out}/")
+    console.print(f"summary.csv, regret.png and queries_to_regret.csv in {out}/")
 
 
 LatentDim = Annotated[int, typer.Option(help="Latent dimensions per node.")]
-CacheDir = Annotated[
-    Path | None, typer.Option(help="Pretrained-VAE cache; default $VAENAS_CACHE or ~/.cache/vaenas.")
-]
 
 
 @app.command()
@@ -211,6 +228,12 @@ def latent_map(
     out.parent.mkdir(parents=True, exist_ok=True)
     plot_latent_map(out, coords, values, f"{space} latent space ({method.upper()})", f"{dataset} value")
     console.print(f"latent map of {len(archs)} architectures in {out}")
+
+
+def _warm_vae_cache(config: StudyConfig, strategies: list[str]) -> None:
+    """Pretrains (with a progress bar) the VAE that latent strategies will load."""
+    if any(needs_vae(s) for s in strategies if s in STRATEGIES):
+        _cached(make_space(config.space), Path(config.vae_cache) if config.vae_cache else None)
 
 
 def _cached(space: SearchSpace, cache_dir: Path | None) -> ArchVAE:

@@ -69,11 +69,43 @@ def write_summary(
             if regret is not None:
                 row["mean_regret"] = round(float(np.nanmean(regret[:, column])), 4)
             rows.append(row)
+    _write_csv(path, rows)
+    return rows
+
+
+REGRET_THRESHOLDS = (0.5, 0.2, 0.1, 0.0)
+
+
+def queries_to_regret(results: list[StudyResult], threshold: float) -> float | None:
+    """Median over seeds of the first query at which regret <= threshold; None when fewer
+    than half the seeds reach it (the median is then undefined)."""
+    regret = regret_curves(results)
+    reached = regret <= threshold + 1e-9
+    firsts = [int(np.argmax(row)) + 1 if row.any() else np.inf for row in reached]
+    median = float(np.median(firsts))
+    return None if np.isinf(median) else median
+
+
+def write_queries_to_regret(path: Path, by_strategy: dict[str, list[StudyResult]]) -> list[dict[str, object]]:
+    """Per strategy: median queries to reach each regret threshold, and mean seconds per ask."""
+    rows: list[dict[str, object]] = []
+    for strategy, results in by_strategy.items():
+        row: dict[str, object] = {"strategy": strategy}
+        for threshold in REGRET_THRESHOLDS:
+            median = queries_to_regret(results, threshold)
+            row[f"regret<={threshold:g}"] = "not reached" if median is None else f"{median:g}"
+        asks = [r.ask_seconds for r in results if r.ask_seconds is not None]
+        row["ask_seconds"] = round(float(np.mean(asks)), 4) if asks else ""
+        rows.append(row)
+    _write_csv(path, rows)
+    return rows
+
+
+def _write_csv(path: Path, rows: list[dict[str, object]]) -> None:
     with path.open("w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    return rows
 
 
 def plot_regret(

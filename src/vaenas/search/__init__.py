@@ -1,14 +1,30 @@
 """Search strategies behind one ask/tell interface. Importing this package registers them all."""
 
-from vaenas.search import evolution, local_search, random_search  # noqa: F401  (registration)
+from typing import Any
+
+from vaenas.search import (  # noqa: F401  (each module registers its strategy)
+    bananas,
+    bayes_opt,
+    evolution,
+    gradient,
+    local_search,
+    random_search,
+    reinforce,
+)
 from vaenas.search.base import Strategy
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces.base import SearchSpace
 
 
-def make_strategy(name: str, space: SearchSpace, seed: int = 0) -> Strategy:
-    """The strategy registered under `name`, with its default settings."""
-    return STRATEGIES.get(name)(space, seed=seed)
+def make_strategy(name: str, space: SearchSpace, seed: int = 0, **options: Any) -> Strategy:
+    """The strategy registered under `name`; `options` go to its constructor
+    (latent strategies take `vae=`)."""
+    return STRATEGIES.get(name)(space, seed=seed, **options)
 
 
-__all__ = ["STRATEGIES", "Strategy", "make_strategy"]
+def needs_vae(name: str) -> bool:
+    """Whether the strategy searches a pretrained VAE's latent space."""
+    return bool(getattr(STRATEGIES.get(name), "needs_vae", False))
+
+
+__all__ = ["STRATEGIES", "Strategy", "make_strategy", "needs_vae"]

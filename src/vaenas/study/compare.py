@@ -53,4 +53,7 @@ def run_comparison(
 
 
 def _run_one(config: StudyConfig, out: Path) -> StudyResult:
+    import torch
+
+    torch.set_num_threads(1)  # one study per core; more threads only contend
     return Study(config, out).run()

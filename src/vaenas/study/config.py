@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from vaenas.errors import InvalidArgumentError
 from vaenas.objectives import Objective, make_objective
-from vaenas.search import Strategy, make_strategy
+from vaenas.search import Strategy, make_strategy, needs_vae
 from vaenas.spaces import SearchSpace, make_space
+from vaenas.vae import cached_vae
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class StudyConfig:
     seed: int = 0
     objective: str | None = None
     """None means the space's own table objective (same name as the space)."""
+    vae_cache: str | None = None
+    """Where latent strategies find (or put) the pretrained VAE; not part of the identity."""
 
     @property
     def objective_name(self) -> str:
@@ -31,6 +35,7 @@ class StudyConfig:
     def identity(self) -> dict[str, Any]:
         fields = asdict(self)
         fields.pop("budget")
+        fields.pop("vae_cache")
         fields["objective"] = self.objective_name
         return fields
 
@@ -50,5 +55,9 @@ class StudyConfig:
                 f"budget {self.budget} exceeds the {space.size} architectures of space "
                 f"{space.name!r}; use a budget of at most {space.size}"
             )
-        strategy = make_strategy(self.strategy, space, seed=self.seed)
+        options = {}
+        if needs_vae(self.strategy):
+            cache = Path(self.vae_cache) if self.vae_cache else None
+            options["vae"] = cached_vae(space, cache_dir=cache)
+        strategy = make_strategy(self.strategy, space, seed=self.seed, **options)
         return space, objective, strategy

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from vaenas.errors import JournalError
 from vaenas.objectives import Objective
 from vaenas.search import Strategy
@@ -37,6 +39,8 @@ class StudyResult:
     values: list[float | None]
     """Value of each trial in the order it was asked (None for a failed one)."""
     seconds: float
+    ask_seconds: float | None = None
+    """Mean wall seconds the strategy spent per ask (over the trials that recorded it)."""
     maximize: bool = True
     optimum: float | None = None
 
@@ -54,6 +58,7 @@ class StudyResult:
             "seed": self.config.seed,
             "budget": self.config.budget,
             "seconds": self.seconds,
+            "ask_seconds": self.ask_seconds,
             "maximize": self.maximize,
             "optimum": self.optimum,
             "values": self.values,
@@ -93,12 +98,14 @@ class Study:
                     if progress:
                         progress(n_done, self.config.budget, best)
             while n_done < self.config.budget:
+                ask_started = time.perf_counter()
                 asked = self.strategy.ask(1)
+                ask_seconds = time.perf_counter() - ask_started
                 if not asked:
                     break
                 arch = asked[0]
                 number = journal.start_trial(self.space.key(arch), self.space.format(arch))
-                best = _better(self.objective, best, runner.run(number, arch))
+                best = _better(self.objective, best, runner.run(number, arch, {"ask_seconds": ask_seconds}))
                 n_done += 1
                 if progress:
                     progress(n_done, self.config.budget, best)
@@ -135,6 +142,7 @@ class Study:
             n_failed=len(finished) - len(complete),
             values=[t.value if t.status == "complete" else None for t in finished],
             seconds=seconds,
+            ask_seconds=_mean_ask_seconds(finished),
             maximize=self.objective.maximize,
             optimum=self.objective.optimum,
         )
@@ -148,21 +156,22 @@ class _TrialRunner:
     ) -> None:
         self.space, self.objective, self.strategy, self.journal = space, objective, strategy, journal
 
-    def run(self, number: int, arch: Arch) -> float | None:
-        """Returns the trial's value, or None when it failed."""
+    def run(self, number: int, arch: Arch, extra: dict[str, Any] | None = None) -> float | None:
+        """Returns the trial's value, or None when it failed. `extra` joins the metrics."""
+        extra = extra or {}
         try:
             evaluation = self.objective.evaluate(arch)
         except Exception as exc:  # a failing evaluation is recorded; the study goes on
             error = "".join(traceback.format_exception_only(exc)).strip()
-            self.journal.finish_trial(number, "failed", None, {"error": error})
+            self.journal.finish_trial(number, "failed", None, {"error": error, **extra})
             self.strategy.tell(arch, None)
             return None
         value = float(evaluation.value)
         if not math.isfinite(value):
-            self.journal.finish_trial(number, "failed", None, {"error": f"non-finite value {value}"})
+            self.journal.finish_trial(number, "failed", None, {"error": f"non-finite value {value}", **extra})
             self.strategy.tell(arch, None)
             return None
-        metrics = {"cost": evaluation.cost, **evaluation.metrics}
+        metrics = {"cost": evaluation.cost, **evaluation.metrics, **extra}
         self.journal.finish_trial(number, "complete", value, metrics)
         self.strategy.tell(arch, value if self.objective.maximize else -value)
         return value
@@ -186,6 +195,11 @@ def _best_value(objective: Objective, trials: list[TrialRecord]) -> float | None
         if trial.status == "complete":
             best = _better(objective, best, trial.value)
     return best
+
+
+def _mean_ask_seconds(trials: list[TrialRecord]) -> float | None:
+    asks = [t.metrics["ask_seconds"] for t in trials if "ask_seconds" in t.metrics]
+    return float(np.mean(asks)) if asks else None
 
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:

@@ -1,0 +1,75 @@
+"""BANANAS (White et al., AAAI 2021): a non-latent model-based baseline."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from vaenas.search.base import Strategy
+from vaenas.search.encodings import adjacency_one_hot
+from vaenas.search.mlp import fit_mlp, standardize
+from vaenas.search.registry import STRATEGIES
+from vaenas.spaces import Arch, SearchSpace
+
+
+@STRATEGIES.register("bananas")
+class Bananas(Strategy):
+    """An ensemble of MLPs on the adjacency + one-hot encoding predicts each candidate's
+    value; candidates are mutations of the best architectures so far, and the next query
+    is picked by independent Thompson sampling from the ensemble's mean and spread.
+
+    It measures what a supervised encoding achieves without the VAE's latent space."""
+
+    name = "bananas"
+
+    def __init__(
+        self,
+        space: SearchSpace,
+        seed: int = 0,
+        n_init: int = 10,
+        ensemble: int = 5,
+        n_candidates: int = 100,
+        n_parents: int = 10,
+    ) -> None:
+        super().__init__(space, seed)
+        self.n_init, self.ensemble = n_init, ensemble
+        self.n_candidates, self.n_parents = n_candidates, n_parents
+        self._archs: list[Arch] = []
+        self._values: list[float] = []
+        self._models: list[torch.nn.Module] = []
+        self._trained_on = -1
+
+    def _observe(self, arch: Arch, score: float) -> None:
+        self._archs.append(arch)
+        self._values.append(score)
+
+    def _propose(self) -> Arch:
+        if len(self._archs) + len(self._pending) < self.n_init or not self._archs:
+            return self.space.sample(self.rng)
+        if self._trained_on != len(self._archs):
+            x = adjacency_one_hot(self.space, self._archs)
+            y = standardize(np.asarray(self._values))
+            self._models = [fit_mlp(x, y, seed=int(self.rng.integers(2**31))) for _ in range(self.ensemble)]
+            self._trained_on = len(self._archs)
+        candidates = self._candidates()
+        if not candidates:
+            return self.space.sample(self.rng)
+        x = torch.as_tensor(adjacency_one_hot(self.space, candidates), dtype=torch.float32)
+        with torch.no_grad():
+            predictions = np.stack([m(x).squeeze(-1).numpy() for m in self._models])
+        draws = self.rng.normal(predictions.mean(0), predictions.std(0) + 1e-9)
+        return candidates[int(np.argmax(draws))]
+
+    def _candidates(self) -> list[Arch]:
+        """Unseen mutations (one or two changes) of the best observed architectures."""
+        parents = [self._archs[i] for i in np.argsort(self._values)[::-1][: self.n_parents]]
+        found: dict[str, Arch] = {}
+        for _ in range(self.n_candidates * 5):
+            child = self.space.mutate(parents[int(self.rng.integers(len(parents)))], self.rng)
+            if self.rng.random() < 0.5:
+                child = self.space.mutate(child, self.rng)
+            if not self.is_seen(child):
+                found.setdefault(self.space.key(child), child)
+            if len(found) == self.n_candidates:
+                break
+        return list(found.values())

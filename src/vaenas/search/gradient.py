@@ -1,0 +1,79 @@
+"""NAO-style search: gradient ascent on a predictor in the latent space, then decode."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from vaenas.search.latent_pool import DEFAULT_POOL_SIZE
+from vaenas.search.latent_strategy import LatentStrategy
+from vaenas.search.mlp import fit_mlp, standardize
+from vaenas.search.registry import STRATEGIES
+from vaenas.spaces import Arch, SearchSpace
+from vaenas.vae import ArchVAE
+
+
+@STRATEGIES.register("grad")
+class LatentGradient(LatentStrategy):
+    """Fits an MLP predictor on the embeddings of the evaluated architectures, moves the
+    per-node latents of the best ones uphill on it with growing step sizes (as NAO does)
+    and decodes; a decode that is invalid or already seen falls back to the nearest
+    unseen pool member of the ascended embedding."""
+
+    name = "grad"
+
+    def __init__(
+        self,
+        space: SearchSpace,
+        seed: int = 0,
+        vae: ArchVAE | None = None,
+        n_init: int = 10,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        n_starts: int = 5,
+        steps: int = 10,
+        step_sizes: tuple[float, ...] = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0),
+    ) -> None:
+        super().__init__(space, seed, vae, n_init, pool_size)
+        self.n_starts, self.steps, self.step_sizes = n_starts, steps, step_sizes
+        self._predictor: torch.nn.Module | None = None
+        self._trained_on = -1
+        self._round = 0
+        low, high = self.pool.low, self.pool.high
+        self._low = torch.as_tensor(low, dtype=torch.float32)
+        self._span = torch.as_tensor(np.maximum(high - low, 1e-9), dtype=torch.float32)
+
+    def _propose_latent(self) -> Arch:
+        if self._trained_on != len(self._values):
+            x = self.pool.embeddings[self._observed]
+            self._predictor = fit_mlp(x, standardize(np.asarray(self._values)), seed=int(self.rng.integers(2**31)))
+            self._trained_on = len(self._values)
+        order = np.argsort(self._values)[::-1][: self.n_starts]
+        start = self.pool.archs[self._observed[int(order[self._round % len(order)])]]
+        self._round += 1
+        mask = torch.as_tensor(self.pool.vae._tensors([start]).mask, dtype=torch.float32).unsqueeze(-1)
+        origin = torch.as_tensor(self.pool.vae.encode_nodes([start]), dtype=torch.float32)
+        point = None
+        for step_size in self.step_sizes:
+            z, point = self._ascend(origin, mask, step_size)
+            arch = self.pool.vae.decode(z)[0]
+            if arch is not None and not self.is_seen(arch):
+                return arch
+        assert point is not None
+        index = self.pool.nearest(point, self.seen_mask())
+        return self.pool.archs[index] if index is not None else self.space.sample(self.rng)
+
+    def _ascend(self, origin: torch.Tensor, mask: torch.Tensor, step_size: float) -> tuple[np.ndarray, np.ndarray]:
+        """Node latents after `steps` normalized gradient steps, and their scaled embedding."""
+        assert self._predictor is not None
+        z = origin.clone().requires_grad_(True)
+        for _ in range(self.steps):
+            score = self._predictor(self._embedding(z, mask)).sum()
+            (gradient,) = torch.autograd.grad(score, z)
+            with torch.no_grad():
+                z += step_size * gradient / (gradient.norm() + 1e-12)
+        with torch.no_grad():
+            return z.numpy(), self._embedding(z, mask).numpy()[0]
+
+    def _embedding(self, z: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        pooled = (z * mask).sum(1) / mask.sum(1)
+        return (pooled - self._low) / self._span

@@ -1,0 +1,70 @@
+"""The encoded candidates that latent strategies search over."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vaenas.spaces import Arch, SearchSpace
+from vaenas.vae import ArchVAE
+
+DEFAULT_POOL_SIZE = 20_000
+
+
+class LatentPool:
+    """Architectures with their VAE embeddings, scaled to the unit cube.
+
+    A finite space is encoded whole; an infinite one by `size` distinct random samples.
+    Architectures told to a strategy but missing from the pool are encoded and appended.
+    """
+
+    def __init__(self, vae: ArchVAE, rng: np.random.Generator, size: int = DEFAULT_POOL_SIZE) -> None:
+        self.vae = vae
+        self.space: SearchSpace = vae.space
+        if self.space.size is not None and self.space.size <= size:
+            archs = list(self.space.enumerate())
+        else:
+            found: dict[str, Arch] = {}
+            for _ in range(size * 20):
+                arch = self.space.sample(rng)
+                found.setdefault(self.space.key(arch), arch)
+                if len(found) == size:
+                    break
+            archs = list(found.values())
+        self.archs: list[Arch] = archs
+        self._index = {self.space.key(a): i for i, a in enumerate(archs)}
+        raw = vae.encode(archs)
+        self.low, self.high = raw.min(0), raw.max(0)
+        self.embeddings = self._scale(raw)
+
+    def __len__(self) -> int:
+        return len(self.archs)
+
+    def _scale(self, raw: np.ndarray) -> np.ndarray:
+        return (raw - self.low) / np.maximum(self.high - self.low, 1e-9)
+
+    def lookup(self, key: str) -> int | None:
+        """Pool index of an architecture key, or None when it is not in the pool."""
+        return self._index.get(key)
+
+    def index_of(self, arch: Arch) -> int:
+        """Pool index of `arch`, encoding and appending it when it is new."""
+        key = self.space.key(arch)
+        if key not in self._index:
+            self._index[key] = len(self.archs)
+            self.archs.append(arch)
+            self.embeddings = np.vstack([self.embeddings, self.embed([arch])])
+        return self._index[key]
+
+    def embed(self, archs: list[Arch]) -> np.ndarray:
+        """Scaled embeddings of any architectures (in the pool or not)."""
+        return self._scale(self.vae.encode(archs))
+
+    def unit_to_raw(self, scaled: np.ndarray) -> np.ndarray:
+        return scaled * np.maximum(self.high - self.low, 1e-9) + self.low
+
+    def nearest(self, point: np.ndarray, excluded: np.ndarray) -> int | None:
+        """Index of the pool member closest to `point` (scaled space) that is not excluded."""
+        distances = np.sum((self.embeddings - point) ** 2, axis=1)
+        distances[excluded] = np.inf
+        best = int(np.argmin(distances))
+        return None if np.isinf(distances[best]) else best
