@@ -14,10 +14,16 @@ from gpytorch.mlls import ExactMarginalLogLikelihood
 
 class LatentGP:
     """Fits a SingleTaskGP (BoTorch defaults: ARD RBF kernel, dimension-scaled priors) to
-    standardized values, warm-started from the previous fit's hyperparameters."""
+    standardized values, warm-started from the previous fit's hyperparameters.
 
-    def __init__(self) -> None:
+    Hyperparameters are re-optimised once the data has grown by `refit_share` since the
+    last optimisation (at least one point); in between, the GP takes the new data with
+    the hyperparameters it has, which costs milliseconds instead of an L-BFGS run."""
+
+    def __init__(self, refit_share: float = 0.05) -> None:
+        self.refit_share = refit_share
         self._state: dict[str, torch.Tensor] | None = None
+        self._optimized_at = 0
         self.model: SingleTaskGP | None = None
         self.mean = 0.0
         self.std = 1.0
@@ -28,6 +34,11 @@ class LatentGP:
         model = self._model(x, (y - self.mean) / self.std)
         if self._state is not None:
             model.load_state_dict(self._state)
+            if len(y) - self._optimized_at < max(1.0, self.refit_share * len(y)):
+                model.eval()
+                self.model = model
+                return model
+        self._optimized_at = len(y)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # optimizer chatter on tiny data sets
             try:
