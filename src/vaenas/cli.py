@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,8 +15,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from vaenas.errors import InvalidArgumentError, VaenasError
-from vaenas.objectives import make_objective
+from vaenas.errors import DataError, InvalidArgumentError, VaenasError
+from vaenas.objectives import OBJECTIVES, make_objective
 from vaenas.report import (
     plot_latent_map,
     plot_regret,
@@ -72,6 +73,22 @@ Dataset = Annotated[str, typer.Option(help="Data set of the objective.")]
 Objective = Annotated[
     str | None, typer.Option(help="Objective; default: the space's own table benchmark.")
 ]
+SpaceOrDefault = Annotated[
+    str | None, typer.Option(help="Search space; default nb201, or the objective's space.")
+]
+DataOrDefault = Annotated[
+    str | None,
+    typer.Option(
+        "--dataset", "--data",
+        help="Data set: cifar10 / cifar100 / imagenet16-120 for nb201; digits, synthetic or "
+        "cifar10:PATH for trained objectives. Default: the objective's own.",
+    ),
+]
+Epochs = Annotated[int | None, typer.Option(help="Training epochs per candidate (trained objectives).")]
+Subset = Annotated[
+    int | None, typer.Option(help="Train each candidate on the first N training images (low fidelity).")
+]
+ImageLatent = Annotated[int | None, typer.Option(help="Latent size of the imagevae objective's VAE.")]
 Budget = Annotated[int, typer.Option(help="Number of distinct architectures to evaluate.")]
 CacheDir = Annotated[
     Path | None, typer.Option(help="Pretrained-VAE cache; default $VAENAS_CACHE or ~/.cache/vaenas.")
@@ -81,28 +98,36 @@ CacheDir = Annotated[
 @app.command()
 @user_errors
 def search(
-    space: Space = "nb201",
-    dataset: Dataset = "cifar10",
+    space: SpaceOrDefault = None,
+    dataset: DataOrDefault = None,
     strategy: Annotated[str, typer.Option(help="Search strategy.")] = "bo",
     budget: Budget = 100,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     objective: Objective = None,
+    epochs: Epochs = None,
+    subset: Subset = None,
+    image_latent_dim: ImageLatent = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="Output folder; default runs/SPACE-DATASET-STRATEGY-seedSEED."),
+        typer.Option(help="Output folder; default runs/SPACE-OBJECTIVE-DATASET-STRATEGY-seedSEED."),
     ] = None,
     vae_cache: CacheDir = None,
 ) -> None:
-    """Search a space; rerunning the same command on the same --out resumes the study."""
+    """Search a space; rerunning the same command on the same --out resumes the study.
+    Writes OUT/study.db, OUT/results.json, OUT/best_arch.json and, for trained
+    objectives, OUT/best_model.pt (reload it with vaenas.load_model)."""
+    space = space or (OBJECTIVES.get(objective).space_name if objective else "nb201")
+    options = _objective_options(epochs=epochs, subset=subset, latent_dim=image_latent_dim)
     config = StudyConfig(
         space=space, dataset=dataset, strategy=strategy, budget=budget, seed=seed,
-        objective=objective, vae_cache=str(vae_cache) if vae_cache else None,
+        objective=objective, objective_options=options, vae_cache=str(vae_cache) if vae_cache else None,
     )
     _warm_vae_cache(config, [strategy])
-    out = out or Path("runs") / f"{space}-{dataset}-{strategy}-seed{seed}"
+    label = f"{space}-{config.objective_name}-{_safe(dataset or 'default')}"
+    out = out or Path("runs") / f"{label}-{strategy}-seed{seed}"
     study = Study(config, out)
     with _progress() as progress:
-        task = progress.add_task(f"{strategy} on {space}/{dataset}", total=budget, status="")
+        task = progress.add_task(f"{strategy} on {space}/{dataset or 'default'}", total=budget, status="")
 
         def advance(done: int, total: int, best: float | None) -> None:
             progress.update(task, completed=done, status=f"best {best:.3f}" if best is not None else "")
@@ -111,8 +136,19 @@ def search(
     _print_result(result, out)
 
 
+def _objective_options(**options: int | None) -> dict[str, int]:
+    """The options a user gave (None means: the objective's default)."""
+    return {k: v for k, v in options.items() if v is not None}
+
+
+def _safe(text: str) -> str:
+    """A data spec as a folder name (cifar10:/data/x -> cifar10)."""
+    return text.partition(":")[0]
+
+
 def _print_result(result: StudyResult, out: Path) -> None:
-    table = Table(title=f"vaenas search: {result.config.space} / {result.config.dataset}")
+    config = result.config
+    table = Table(title=f"vaenas search: {config.space} / {config.objective_name} / {config.dataset or 'default'}")
     table.add_column("best architecture", overflow="fold")
     table.add_column("value", justify="right")
     table.add_column("regret", justify="right")
@@ -127,6 +163,48 @@ def _print_result(result: StudyResult, out: Path) -> None:
     )
     console.print(table)
     console.print(f"journal and results in {out}/")
+
+
+@app.command()
+@user_errors
+def train(
+    arch: Annotated[str, typer.Option(help="best_arch.json of a search, or an architecture string.")],
+    objective: Annotated[str, typer.Option(help="Trained objective: classifier or imagevae.")] = "classifier",
+    dataset: DataOrDefault = None,
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 10,
+    image_latent_dim: ImageLatent = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    out: Annotated[Path, typer.Option(help="Folder for model.pt and result.json.")] = Path("runs/train"),
+) -> None:
+    """Train one chosen architecture fully on the whole training split and save it."""
+    scorer = make_objective(objective, dataset, **_objective_options(epochs=epochs, latent_dim=image_latent_dim), seed=seed)
+    space = make_space(scorer.space_name)
+    text = arch
+    if Path(arch).suffix == ".json":
+        text = _read_arch_file(Path(arch), space.name)
+    chosen = space.parse(text)
+    with console.status(f"training {text} for {epochs} epochs"):
+        evaluation = scorer.evaluate(chosen)
+    if evaluation.artifact is None:
+        raise InvalidArgumentError(f"objective {objective!r} trains no network; use classifier or imagevae")
+    out.mkdir(parents=True, exist_ok=True)
+    evaluation.artifact.save(out / "model.pt")
+    summary = {"arch": text, "objective": objective, "dataset": dataset, "epochs": epochs,
+               "value": evaluation.value, "metrics": evaluation.metrics}
+    (out / "result.json").write_text(json.dumps(summary, indent=2) + "\n")
+    console.print(f"{objective} value {evaluation.value:.4f}; model in {out / 'model.pt'} "
+                  "(reload: vaenas.load_model(path))")
+
+
+def _read_arch_file(path: Path, space: str) -> str:
+    try:
+        saved = json.loads(path.read_text())
+        text, saved_space = saved["arch"], saved["space"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DataError(f"{path} is not a best_arch.json written by vaenas search ({exc})") from None
+    if saved_space != space:
+        raise InvalidArgumentError(f"{path} holds a {saved_space!r} architecture, not a {space!r} one")
+    return str(text)
 
 
 @app.command()

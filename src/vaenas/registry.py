@@ -1,4 +1,4 @@
-"""Name -> class registries, so the CLI and error messages never list names by hand."""
+"""Name -> entry registries, so the CLI and error messages never list names by hand."""
 
 from __future__ import annotations
 
@@ -11,25 +11,27 @@ T = TypeVar("T")
 
 
 class Registry(Generic[T]):
-    """Maps the names a user types to the classes that implement them."""
+    """Maps the names a user types to what implements them (a class or a loader)."""
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
-        self._entries: dict[str, type[T]] = {}
+        self._entries: dict[str, T] = {}
 
-    def register(self, name: str) -> Callable[[type[T]], type[T]]:
-        def add(cls: type[T]) -> type[T]:
+    def register(self, name: str) -> Callable[[T], T]:
+        """Decorator: registers a class or function under `name`."""
+
+        def add(entry: T) -> T:
             if name in self._entries:
                 raise ValueError(f"{self.kind} {name!r} is registered twice")
-            self._entries[name] = cls
-            return cls
+            self._entries[name] = entry
+            return entry
 
         return add
 
     def names(self) -> list[str]:
         return sorted(self._entries)
 
-    def get(self, name: str) -> type[T]:
+    def get(self, name: str) -> T:
         try:
             return self._entries[name]
         except KeyError:

@@ -1,14 +1,22 @@
 """Objectives: what an architecture is worth. Importing this package registers every objective."""
 
-from vaenas.objectives import nb201_table  # noqa: F401  (registers the objective)
+from typing import Any
+
+from vaenas.objectives import (  # noqa: F401  (each module registers its objective)
+    classifier,
+    imagevae,
+    nb201_table,
+)
 from vaenas.objectives.base import Evaluation, Objective
 from vaenas.objectives.registry import OBJECTIVES
+from vaenas.objectives.trained_model import load_model
 
 
-def make_objective(name: str, dataset: str | None = None) -> Objective:
-    """The objective registered under `name`, on `dataset` (its default when None)."""
+def make_objective(name: str, dataset: str | None = None, **options: Any) -> Objective:
+    """The objective registered under `name`, on `dataset` (its default when None);
+    `options` go to its constructor (epochs, subset, ... for trained objectives)."""
     cls = OBJECTIVES.get(name)
-    return cls() if dataset is None else cls(dataset=dataset)
+    return cls(**options) if dataset is None else cls(dataset=dataset, **options)
 
 
-__all__ = ["OBJECTIVES", "Evaluation", "Objective", "make_objective"]
+__all__ = ["OBJECTIVES", "Evaluation", "Objective", "load_model", "make_objective"]

@@ -11,11 +11,13 @@ from vaenas.spaces.base import Arch
 
 @dataclass(frozen=True)
 class Evaluation:
-    """One evaluation: its value, its cost in seconds (simulated or real) and extra metrics."""
+    """One evaluation: its value, its cost in seconds (simulated or real), extra metrics,
+    and for trained objectives the trained network (saved when it is the best so far)."""
 
     value: float
     cost: float = 0.0
     metrics: dict[str, Any] = field(default_factory=dict)
+    artifact: Any = None
 
 
 class Objective(ABC):

@@ -3,4 +3,4 @@
 from vaenas.objectives.base import Objective
 from vaenas.registry import Registry
 
-OBJECTIVES: Registry[Objective] = Registry("objective")
+OBJECTIVES: Registry[type[Objective]] = Registry("objective")

@@ -66,6 +66,11 @@ class Strategy(ABC):
             proposals.append(arch)
         return proposals
 
+    def reserve(self, arch: Arch) -> None:
+        """Marks an architecture as pending without asking for it (a trial the study
+        re-runs after a crash), so that it is not proposed again meanwhile."""
+        self._pending[self.space.key(arch)] = arch
+
     def tell(self, arch: Arch, score: float | None) -> None:
         key = self.space.key(arch)
         self._pending.pop(key, None)

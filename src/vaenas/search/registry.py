@@ -3,4 +3,4 @@
 from vaenas.registry import Registry
 from vaenas.search.base import Strategy
 
-STRATEGIES: Registry[Strategy] = Registry("strategy")
+STRATEGIES: Registry[type[Strategy]] = Registry("strategy")

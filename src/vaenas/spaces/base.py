@@ -24,9 +24,9 @@ class SearchSpace(ABC):
     """
 
     name: ClassVar[str]
-    node_ops: ClassVar[tuple[str, ...]]
+    node_ops: tuple[str, ...]
     """Vocabulary of graph node ops, in the order the VAE one-hot encodes them."""
-    max_nodes: ClassVar[int]
+    max_nodes: int
 
     @property
     def size(self) -> int | None:

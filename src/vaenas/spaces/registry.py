@@ -3,4 +3,4 @@
 from vaenas.registry import Registry
 from vaenas.spaces.base import SearchSpace
 
-SPACES: Registry[SearchSpace] = Registry("space")
+SPACES: Registry[type[SearchSpace]] = Registry("space")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,12 @@ class StudyConfig:
     seed: int = 0
     objective: str | None = None
     """None means the space's own table objective (same name as the space)."""
+    objective_options: dict[str, Any] = field(default_factory=dict)
+    """Constructor options of the objective (epochs, subset, latent_dim ...)."""
     vae_cache: str | None = None
     """Where latent strategies find (or put) the pretrained VAE; not part of the identity."""
+    max_retries: int = 2
+    """How often a trial whose worker was lost is run again before it counts as failed."""
 
     @property
     def objective_name(self) -> str:
@@ -34,8 +38,8 @@ class StudyConfig:
 
     def identity(self) -> dict[str, Any]:
         fields = asdict(self)
-        fields.pop("budget")
-        fields.pop("vae_cache")
+        for how_not_what in ("budget", "vae_cache", "max_retries"):
+            fields.pop(how_not_what)
         fields["objective"] = self.objective_name
         return fields
 
@@ -44,7 +48,7 @@ class StudyConfig:
         if self.budget < 1:
             raise InvalidArgumentError(f"budget must be at least 1, got {self.budget}")
         space = make_space(self.space)
-        objective = make_objective(self.objective_name, self.dataset)
+        objective = make_objective(self.objective_name, self.dataset, **self.objective_options)
         if objective.space_name != space.name:
             raise InvalidArgumentError(
                 f"objective {objective.name!r} scores space {objective.space_name!r}, "

@@ -1,28 +1,28 @@
-"""The study loop: ask a strategy, evaluate, tell, and journal every trial as it happens."""
+"""The study loop: ask a strategy, evaluate through an executor, tell, and journal every
+trial as it happens."""
 
 from __future__ import annotations
 
 import json
-import math
 import os
 import time
-import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from vaenas.errors import JournalError
-from vaenas.objectives import Objective
-from vaenas.search import Strategy
-from vaenas.spaces import Arch, SearchSpace
+from vaenas.spaces import Arch
 from vaenas.study.config import StudyConfig
+from vaenas.study.executors import Executor, InProcessExecutor, Outcome
 from vaenas.study.journal import Journal, TrialRecord
 
 JOURNAL_FILE = "study.db"
 RESULTS_FILE = "results.json"
+BEST_ARCH_FILE = "best_arch.json"
+BEST_MODEL_FILE = "best_model.pt"
 
 ProgressCallback = Callable[[int, int, float | None], None]
 """Called after each finished trial with (finished, budget, best value so far)."""
@@ -37,7 +37,7 @@ class StudyResult:
     n_trials: int
     n_failed: int
     values: list[float | None]
-    """Value of each trial in the order it was asked (None for a failed one)."""
+    """Value of each finished trial in trial-number order (None for a failed one)."""
     seconds: float
     ask_seconds: float | None = None
     """Mean wall seconds the strategy spent per ask (over the trials that recorded it)."""
@@ -65,53 +65,130 @@ class StudyResult:
         }
 
 
+@dataclass
+class _Running:
+    arch: Arch
+    attempts: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
 class Study:
     """Runs one configuration into an output folder, resuming whatever is journaled there.
 
     Finished trials are replayed into the strategy, unfinished ones (the process died while
     they ran) are evaluated again under their own number, and asking goes on until the
-    budget of finished trials is reached. Nothing is counted twice.
+    budget of finished trials is reached. A trial whose worker is lost is retried up to
+    `config.max_retries` times, then recorded as failed. Nothing is counted twice.
     """
 
-    def __init__(self, config: StudyConfig, out: Path) -> None:
+    def __init__(self, config: StudyConfig, out: Path, executor: Executor | None = None) -> None:
         self.config = config
         self.out = Path(out)
         self.space, self.objective, self.strategy = config.build()
+        self.executor = executor or InProcessExecutor(self.space, self.objective)
 
     def run(self, progress: ProgressCallback | None = None) -> StudyResult:
         started = time.perf_counter()
-        journal = self._open_journal()
-        with journal:
+        with self._open_journal() as journal:
             journal.ensure_config(self.config.identity())
-            runner = _TrialRunner(self.space, self.objective, self.strategy, journal)
+            self._journal, self._progress = journal, progress
             trials = journal.trials()
+            self._best = None
             for trial in trials:
                 if trial.finished:
-                    self.strategy.tell(self.space.parse(trial.arch), _score(self.objective, trial))
-            n_done = sum(t.finished for t in trials)
-            best = _best_value(self.objective, trials)
-            for trial in trials:
-                if not trial.finished:
-                    journal.restart_trial(trial.number)
-                    best = _better(self.objective, best, runner.run(trial.number, self.space.parse(trial.arch)))
-                    n_done += 1
-                    if progress:
-                        progress(n_done, self.config.budget, best)
-            while n_done < self.config.budget:
-                ask_started = time.perf_counter()
-                asked = self.strategy.ask(1)
-                ask_seconds = time.perf_counter() - ask_started
-                if not asked:
-                    break
-                arch = asked[0]
-                number = journal.start_trial(self.space.key(arch), self.space.format(arch))
-                best = _better(self.objective, best, runner.run(number, arch, {"ask_seconds": ask_seconds}))
-                n_done += 1
-                if progress:
-                    progress(n_done, self.config.budget, best)
+                    score = self._score(trial.value) if trial.status == "complete" else None
+                    self.strategy.tell(self.space.parse(trial.arch), score)
+                    if score is not None:
+                        self._best = self._better(trial.value)
+            self._n_done = sum(t.finished for t in trials)
+            reruns = [t for t in trials if not t.finished]
+            for trial in reruns:
+                self.strategy.reserve(self.space.parse(trial.arch))
+            try:
+                self._loop(reruns)
+            finally:
+                self.executor.close()
             result = self._result(journal.trials(), time.perf_counter() - started)
         write_json_atomic(self.out / RESULTS_FILE, result.to_json())
         return result
+
+    def _loop(self, reruns: list[TrialRecord]) -> None:
+        running: dict[int, _Running] = {}
+        exhausted = False
+        while True:
+            while len(running) < self.executor.capacity and self._n_done + len(running) < self.config.budget:
+                if reruns:
+                    trial = reruns.pop(0)
+                    self._journal.restart_trial(trial.number)
+                    running[trial.number] = _Running(self.space.parse(trial.arch), trial.attempts + 1)
+                    self.executor.submit(trial.number, trial.arch)
+                    continue
+                if exhausted:
+                    break
+                ask_started = time.perf_counter()
+                asked = self.strategy.ask(1)
+                if not asked:
+                    exhausted = True
+                    break
+                arch, text = asked[0], self.space.format(asked[0])
+                number = self._journal.start_trial(self.space.key(arch), text)
+                running[number] = _Running(arch, 1, {"ask_seconds": time.perf_counter() - ask_started})
+                self.executor.submit(number, text)
+            if not running:
+                return
+            for outcome in self.executor.wait():
+                trial = running.pop(outcome.number)
+                if outcome.lost and trial.attempts <= self.config.max_retries:
+                    self._journal.restart_trial(outcome.number)
+                    running[outcome.number] = _Running(trial.arch, trial.attempts + 1, trial.extra)
+                    self.executor.submit(outcome.number, self.space.format(trial.arch))
+                    continue
+                self._record(outcome, trial)
+
+    def _record(self, outcome: Outcome, trial: _Running) -> None:
+        """Journals a finished trial, tells the strategy and keeps the best model."""
+        evaluation = outcome.evaluation
+        if evaluation is None:
+            error = outcome.error or f"worker lost {trial.attempts} times"
+            self._journal.finish_trial(outcome.number, "failed", None, {"error": error, **trial.extra})
+            self.strategy.tell(trial.arch, None)
+        else:
+            metrics = {"cost": evaluation.cost, **evaluation.metrics, **trial.extra}
+            self._journal.finish_trial(outcome.number, "complete", evaluation.value, metrics)
+            self.strategy.tell(trial.arch, self._score(evaluation.value))
+            if self._best is None or self._better(evaluation.value) != self._best:
+                self._best = evaluation.value
+                self._save_best(outcome.number, trial.arch, evaluation.value, evaluation.artifact)
+        self._n_done += 1
+        if self._progress:
+            self._progress(self._n_done, self.config.budget, self._best)
+
+    def _save_best(self, number: int, arch: Arch, value: float, artifact: Any) -> None:
+        if artifact is not None:
+            artifact.save(self.out / BEST_MODEL_FILE)
+        write_json_atomic(
+            self.out / BEST_ARCH_FILE,
+            {
+                "space": self.space.name,
+                "arch": self.space.format(arch),
+                "value": value,
+                "objective": self.config.objective_name,
+                "dataset": self.config.dataset,
+                "trial": number,
+            },
+        )
+
+    def _score(self, value: float | None) -> float | None:
+        """Higher-is-better score the strategy sees."""
+        if value is None:
+            return None
+        return value if self.objective.maximize else -value
+
+    def _better(self, value: float | None) -> float | None:
+        """The better of `value` and the best so far."""
+        if value is None or self._best is None:
+            return self._best if value is None else value
+        return max(value, self._best) if self.objective.maximize else min(value, self._best)
 
     def _open_journal(self) -> Journal:
         try:
@@ -133,6 +210,7 @@ class Study:
         if complete:
             sign = 1 if self.objective.maximize else -1
             best = max(complete, key=lambda t: sign * (t.value or 0.0))
+        asks = [t.metrics["ask_seconds"] for t in finished if "ask_seconds" in t.metrics]
         return StudyResult(
             config=self.config,
             best_arch=best.arch if best else None,
@@ -142,64 +220,10 @@ class Study:
             n_failed=len(finished) - len(complete),
             values=[t.value if t.status == "complete" else None for t in finished],
             seconds=seconds,
-            ask_seconds=_mean_ask_seconds(finished),
+            ask_seconds=float(np.mean(asks)) if asks else None,
             maximize=self.objective.maximize,
             optimum=self.objective.optimum,
         )
-
-
-class _TrialRunner:
-    """Evaluates one architecture, journals the outcome and tells the strategy."""
-
-    def __init__(
-        self, space: SearchSpace, objective: Objective, strategy: Strategy, journal: Journal
-    ) -> None:
-        self.space, self.objective, self.strategy, self.journal = space, objective, strategy, journal
-
-    def run(self, number: int, arch: Arch, extra: dict[str, Any] | None = None) -> float | None:
-        """Returns the trial's value, or None when it failed. `extra` joins the metrics."""
-        extra = extra or {}
-        try:
-            evaluation = self.objective.evaluate(arch)
-        except Exception as exc:  # a failing evaluation is recorded; the study goes on
-            error = "".join(traceback.format_exception_only(exc)).strip()
-            self.journal.finish_trial(number, "failed", None, {"error": error, **extra})
-            self.strategy.tell(arch, None)
-            return None
-        value = float(evaluation.value)
-        if not math.isfinite(value):
-            self.journal.finish_trial(number, "failed", None, {"error": f"non-finite value {value}", **extra})
-            self.strategy.tell(arch, None)
-            return None
-        metrics = {"cost": evaluation.cost, **evaluation.metrics, **extra}
-        self.journal.finish_trial(number, "complete", value, metrics)
-        self.strategy.tell(arch, value if self.objective.maximize else -value)
-        return value
-
-
-def _score(objective: Objective, trial: TrialRecord) -> float | None:
-    if trial.status != "complete" or trial.value is None:
-        return None
-    return trial.value if objective.maximize else -trial.value
-
-
-def _better(objective: Objective, a: float | None, b: float | None) -> float | None:
-    if a is None or b is None:
-        return b if a is None else a
-    return max(a, b) if objective.maximize else min(a, b)
-
-
-def _best_value(objective: Objective, trials: list[TrialRecord]) -> float | None:
-    best: float | None = None
-    for trial in trials:
-        if trial.status == "complete":
-            best = _better(objective, best, trial.value)
-    return best
-
-
-def _mean_ask_seconds(trials: list[TrialRecord]) -> float | None:
-    asks = [t.metrics["ask_seconds"] for t in trials if "ask_seconds" in t.metrics]
-    return float(np.mean(asks)) if asks else None
 
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:

@@ -25,11 +25,11 @@ DEFAULT_SAMPLES = 20_000
 
 
 def training_archs(space: SearchSpace, samples: int | None, seed: int) -> list[Arch]:
-    """Every architecture of a finite space (or `samples` of them), else `samples` distinct
-    random ones."""
-    if space.size is not None and (samples is None or samples >= space.size):
-        return list(space.enumerate())
+    """Every architecture of a finite space no larger than `samples` (default 20,000),
+    else that many distinct random ones."""
     n = samples or DEFAULT_SAMPLES
+    if space.size is not None and n >= space.size:
+        return list(space.enumerate())
     if n < 10:
         raise InvalidArgumentError(f"--samples must be at least 10, got {n}")
     rng = np.random.default_rng(seed)

@@ -1,0 +1,130 @@
+"""Image data sets for the objectives that train networks: local CIFAR-10 folders,
+scikit-learn's bundled digits, and synthetic images for tests. Nothing downloads."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from vaenas.errors import DataError
+from vaenas.registry import Registry
+
+CIFAR10_MEAN = (0.4914, 0.4822, 0.4465)
+CIFAR10_STD = (0.2023, 0.1994, 0.2010)
+CIFAR10_FILES = (*(f"data_batch_{i}" for i in range(1, 6)), "test_batch")
+
+
+@dataclass(frozen=True)
+class ImageData:
+    """Images as float32 arrays in [0, 1], shaped (n, channels, height, width), with the
+    per-channel mean and std that classifiers normalise by."""
+
+    name: str
+    train_x: np.ndarray
+    train_y: np.ndarray
+    val_x: np.ndarray
+    val_y: np.ndarray
+    test_x: np.ndarray | None
+    test_y: np.ndarray | None
+    n_classes: int
+    mean: tuple[float, ...]
+    std: tuple[float, ...]
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return tuple(self.train_x.shape[1:])  # type: ignore[return-value]
+
+
+def split_train_val(
+    name: str, x: np.ndarray, y: np.ndarray, test: tuple[np.ndarray, np.ndarray] | None,
+    n_classes: int, mean: tuple[float, ...], std: tuple[float, ...], seed: int,
+) -> ImageData:
+    """A seeded 90/10 train/validation split of (x, y)."""
+    order = np.random.default_rng(seed).permutation(len(x))
+    n_val = max(1, len(x) // 10)
+    val, train = order[:n_val], order[n_val:]
+    return ImageData(
+        name, x[train], y[train], x[val], y[val],
+        test[0] if test else None, test[1] if test else None, n_classes, mean, std,
+    )
+
+
+def load_cifar10(folder: Path, seed: int = 0) -> ImageData:
+    """CIFAR-10 in the official python format (data_batch_1..5, test_batch)."""
+    folder = Path(folder)
+    missing = [f for f in CIFAR10_FILES if not (folder / f).is_file()]
+    if missing:
+        raise DataError(
+            f"CIFAR-10 folder {folder} lacks {', '.join(missing)}; it must hold the official "
+            f"python-format files {', '.join(CIFAR10_FILES)} (cifar-10-batches-py)"
+        )
+    batches = [_read_cifar_batch(folder / f) for f in CIFAR10_FILES]
+    train_x = np.concatenate([b[0] for b in batches[:5]])
+    train_y = np.concatenate([b[1] for b in batches[:5]])
+    return split_train_val(
+        "cifar10", train_x, train_y, batches[5], 10, CIFAR10_MEAN, CIFAR10_STD, seed
+    )
+
+
+def _read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        with path.open("rb") as f:
+            batch = pickle.load(f, encoding="bytes")
+        data = np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32)
+        labels = np.asarray(batch[b"labels"], dtype=np.int64)
+    except Exception as exc:  # unpickling a damaged file raises many kinds
+        raise DataError(
+            f"CIFAR-10 file {path} is corrupt ({type(exc).__name__}); "
+            "replace it with the official python-format batch"
+        ) from None
+    if len(data) != len(labels):
+        raise DataError(f"CIFAR-10 file {path} has {len(data)} images but {len(labels)} labels")
+    return data.astype(np.float32) / 255.0, labels
+
+
+def load_digits(seed: int = 0) -> ImageData:
+    """scikit-learn's bundled 8x8 digits (1,797 images, 10 classes): real data, offline."""
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    digits = sklearn_digits()
+    x = (digits.images / 16.0).astype(np.float32)[:, None, :, :]
+    y = digits.target.astype(np.int64)
+    order = np.random.default_rng(seed + 1).permutation(len(x))
+    test, rest = order[:360], order[360:]
+    mean, std = (float(x[rest].mean()),), (float(x[rest].std()),)
+    return split_train_val("digits", x[rest], y[rest], (x[test], y[test]), 10, mean, std, seed)
+
+
+def make_synthetic(
+    n: int = 512, shape: tuple[int, int, int] = (3, 16, 16), n_classes: int = 4, seed: int = 0
+) -> ImageData:
+    """Images whose class sets a smooth template, plus noise: learnable in an epoch or two."""
+    rng = np.random.default_rng(seed)
+    templates = rng.random((n_classes, *shape)).astype(np.float32)
+    y = rng.integers(n_classes, size=n)
+    x = np.clip(0.7 * templates[y] + 0.3 * rng.random((n, *shape)).astype(np.float32), 0, 1)
+    mean = tuple(float(m) for m in x.mean(axis=(0, 2, 3)))
+    std = tuple(float(s) for s in x.std(axis=(0, 2, 3)))
+    return split_train_val("synthetic", x, y.astype(np.int64), None, n_classes, mean, std, seed)
+
+
+IMAGE_DATASETS: Registry[Callable[[str, int], ImageData]] = Registry("image data set")
+IMAGE_DATASETS.register("digits")(lambda path, seed: load_digits(seed))
+IMAGE_DATASETS.register("synthetic")(lambda path, seed: make_synthetic(seed=seed))
+
+
+@IMAGE_DATASETS.register("cifar10")
+def _cifar10(path: str, seed: int) -> ImageData:
+    if not path:
+        raise DataError("cifar10 needs its folder: --data cifar10:PATH (the cifar-10-batches-py folder)")
+    return load_cifar10(Path(path), seed)
+
+
+def load_image_data(spec: str, seed: int = 0) -> ImageData:
+    """Data set from a spec `NAME` or `NAME:PATH` (cifar10 needs its folder)."""
+    name, _, path = spec.partition(":")
+    return IMAGE_DATASETS.get(name)(path, seed)

@@ -1,0 +1,74 @@
+"""Saving and reloading the networks that trained objectives produce."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from vaenas.errors import CheckpointError
+from vaenas.objectives.networks import ConvImageVAE, build_classifier
+from vaenas.spaces.macro import Stage
+
+MODEL_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """Everything needed to rebuild a trained network: its kind, architecture, input
+    shape, settings and weights."""
+
+    kind: str
+    stages: tuple[Stage, ...]
+    in_shape: tuple[int, ...]
+    settings: dict[str, Any]
+    state_dict: dict[str, torch.Tensor] = field(repr=False)
+
+    def build(self) -> nn.Module:
+        if self.kind == "classifier":
+            model: nn.Module = build_classifier(
+                self.stages, self.in_shape, self.settings["n_classes"], self.settings["mean"], self.settings["std"]
+            )
+        elif self.kind == "imagevae":
+            model = ConvImageVAE(self.stages, self.in_shape, self.settings["latent_dim"])
+        else:
+            raise CheckpointError(f"unknown model kind {self.kind!r} in checkpoint")
+        model.load_state_dict(self.state_dict)
+        return model.eval()
+
+    def save(self, path: Path) -> None:
+        payload = {
+            "format_version": MODEL_FORMAT_VERSION,
+            "kind": self.kind,
+            "stages": [[s.depth, s.width, s.kernel] for s in self.stages],
+            "in_shape": list(self.in_shape),
+            "settings": self.settings,
+            "state_dict": self.state_dict,
+        }
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        torch.save(payload, tmp)
+        tmp.replace(path)
+
+
+def load_model(path: Path | str) -> nn.Module:
+    """Rebuilds a saved network (`best_model.pt` of a search, `model.pt` of `vaenas train`)
+    in eval mode: `vaenas.load_model("runs/x/best_model.pt")(images)`."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"no model at {path}")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+        stages = tuple(Stage(*s) for s in payload["stages"])
+        trained = TrainedModel(
+            payload["kind"], stages, tuple(payload["in_shape"]), payload["settings"], payload["state_dict"]
+        )
+    except CheckpointError:
+        raise
+    except Exception as exc:
+        raise CheckpointError(f"{path} is not a readable vaenas model ({type(exc).__name__})") from None
+    if payload.get("format_version") != MODEL_FORMAT_VERSION:
+        raise CheckpointError(f"{path} has model format {payload.get('format_version')!r}, not {MODEL_FORMAT_VERSION}")
+    return trained.build()

@@ -1,0 +1,78 @@
+"""Objectives that train a network of a macro architecture for real, on image data."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import Any, ClassVar
+
+import torch
+from torch import nn
+
+from vaenas.errors import InvalidArgumentError
+from vaenas.objectives.base import Evaluation, Objective
+from vaenas.objectives.image_data import ImageData, load_image_data
+from vaenas.objectives.networks import count_flops, count_parameters
+from vaenas.objectives.trained_model import TrainedModel
+from vaenas.objectives.training import train
+from vaenas.spaces.macro import MacroArch
+
+
+class TrainedObjective(Objective):
+    """Builds the network of an architecture, trains it for `epochs` on the training split
+    (or its first `subset` images: low fidelity) and scores it on the validation split.
+
+    Every evaluation returns the trained weights as `Evaluation.artifact`, so the study
+    can keep the best model."""
+
+    space_name = "macro"
+    kind: ClassVar[str]
+
+    def __init__(
+        self, dataset: str = "digits", epochs: int = 2, subset: int | None = None,
+        batch_size: int = 128, lr: float = 1e-3, seed: int = 0,
+    ) -> None:
+        if epochs < 1:
+            raise InvalidArgumentError(f"epochs must be at least 1, got {epochs}")
+        if subset is not None and subset < 1:
+            raise InvalidArgumentError(f"subset must be at least 1 image, got {subset}")
+        self.dataset, self.epochs, self.batch_size, self.lr, self.seed = dataset, epochs, batch_size, lr, seed
+        self.data: ImageData = load_image_data(dataset, seed)
+        n = len(self.data.train_x) if subset is None else min(subset, len(self.data.train_x))
+        self.train_x = torch.as_tensor(self.data.train_x[:n])
+        self.train_y = torch.as_tensor(self.data.train_y[:n])
+        self.val_x = torch.as_tensor(self.data.val_x)
+        self.val_y = torch.as_tensor(self.data.val_y)
+
+    def evaluate(self, arch: MacroArch) -> Evaluation:
+        torch.manual_seed(self.seed)
+        model = self.build(arch)
+        stats = train(
+            model, self.loss, self.train_x, self.train_y, self.epochs, self.batch_size, self.lr, self.seed
+        )
+        value, extra = self.score(model)
+        shape = self.data.shape
+        metrics = {
+            "params": count_parameters(model),
+            "flops": count_flops(model, shape),
+            "train_seconds": round(stats.seconds, 3),
+            "images_per_second": round(stats.images_per_second, 1),
+            **extra,
+        }
+        artifact = TrainedModel(self.kind, tuple(arch), shape, self.settings(), model.state_dict())
+        return Evaluation(value=value, cost=stats.seconds, metrics=metrics, artifact=artifact)
+
+    @abstractmethod
+    def build(self, arch: MacroArch) -> nn.Module:
+        """The untrained network of an architecture."""
+
+    @abstractmethod
+    def loss(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Mini-batch training loss."""
+
+    @abstractmethod
+    def score(self, model: nn.Module) -> tuple[float, dict[str, Any]]:
+        """Validation value and extra metrics of a trained network."""
+
+    @abstractmethod
+    def settings(self) -> dict[str, Any]:
+        """What `TrainedModel.build` needs besides architecture and input shape."""

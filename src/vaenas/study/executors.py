@@ -1,0 +1,66 @@
+"""Where evaluations run. The study loop submits trials and waits for outcomes; an
+executor decides where the work happens (this process, a process pool, a Ray cluster)."""
+
+from __future__ import annotations
+
+import math
+import traceback
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from vaenas.objectives import Evaluation, Objective
+from vaenas.spaces import SearchSpace
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The end of one attempt at a trial. `lost` means the worker died before answering
+    (the study retries); otherwise `evaluation` or `error` says how it went."""
+
+    number: int
+    evaluation: Evaluation | None = None
+    error: str | None = None
+    lost: bool = False
+
+
+def evaluate_arch(space: SearchSpace, objective: Objective, number: int, arch_text: str) -> Outcome:
+    """Evaluates one architecture, turning exceptions and non-finite values into errors."""
+    try:
+        evaluation = objective.evaluate(space.parse(arch_text))
+    except Exception as exc:  # a failing evaluation is recorded; the study goes on
+        return Outcome(number, error="".join(traceback.format_exception_only(exc)).strip())
+    if not math.isfinite(evaluation.value):
+        return Outcome(number, error=f"non-finite value {evaluation.value}")
+    return Outcome(number, evaluation=evaluation)
+
+
+class Executor(ABC):
+    """Runs up to `capacity` trials at once."""
+
+    capacity: int = 1
+
+    @abstractmethod
+    def submit(self, number: int, arch_text: str) -> None:
+        """Starts evaluating one architecture."""
+
+    @abstractmethod
+    def wait(self) -> list[Outcome]:
+        """Blocks until at least one submitted trial ends; returns every ended one."""
+
+    def close(self) -> None:
+        """Releases workers; trials still running are abandoned (the journal keeps them)."""
+
+
+class InProcessExecutor(Executor):
+    """Evaluates in the study's own process, one trial at a time (table lookups)."""
+
+    def __init__(self, space: SearchSpace, objective: Objective) -> None:
+        self.space, self.objective = space, objective
+        self._queue: list[tuple[int, str]] = []
+
+    def submit(self, number: int, arch_text: str) -> None:
+        self._queue.append((number, arch_text))
+
+    def wait(self) -> list[Outcome]:
+        number, arch_text = self._queue.pop(0)
+        return [evaluate_arch(self.space, self.objective, number, arch_text)]
