@@ -98,3 +98,40 @@ def test_map_with_a_corrupt_checkpoint_is_one_line_and_exit_status_2(tmp_path):
     bad.write_bytes(b"not a checkpoint")
     result = run("map", "--vae", str(bad), "--out", str(tmp_path / "m.png"))
     assert result.exit_code == 2 and "not a readable VAE checkpoint" in result.output
+
+
+def test_end_to_end_bo_search_on_digits_exports_a_model_that_reloads(tmp_path, vae_cache):
+    import torch
+
+    import vaenas
+    from vaenas.objectives.image_data import load_image_data
+
+    out = tmp_path / "macro"
+    result = run("search", "--space", "macro", "--objective", "classifier", "--data", "digits",
+                 "--epochs", "1", "--budget", "5", "--strategy", "bo", "--vae-cache", str(vae_cache),
+                 "--out", str(out))
+    assert result.exit_code == 0, result.output
+    best = json.loads((out / "best_arch.json").read_text())
+    saved = json.loads((out / "results.json").read_text())
+    assert best["arch"] == saved["best_arch"] and best["space"] == "macro"
+    model = vaenas.load_model(out / "best_model.pt")
+    data = load_image_data("digits")
+    with torch.no_grad():
+        predictions = model(torch.as_tensor(data.val_x)).argmax(1).numpy()
+    accuracy = float((predictions == data.val_y).mean() * 100)
+    assert accuracy == pytest.approx(best["value"], abs=1e-3)  # the exported weights are the scored ones
+
+    trained = tmp_path / "trained"
+    result = run("train", "--arch", str(out / "best_arch.json"), "--data", "digits", "--epochs", "2",
+                 "--out", str(trained))
+    assert result.exit_code == 0, result.output
+    assert vaenas.load_model(trained / "model.pt")(torch.rand(2, 1, 8, 8)).shape == (2, 10)
+
+
+def test_train_with_a_bad_arch_file_is_one_line_and_exit_status_2(tmp_path):
+    bad = tmp_path / "best_arch.json"
+    bad.write_text("{not json")
+    result = run("train", "--arch", str(bad), "--data", "digits", "--out", str(tmp_path / "t"))
+    assert result.exit_code == 2 and "is not a best_arch.json" in result.output
+    result = run("train", "--arch", "d1w32k3", "--data", "digits", "--out", str(tmp_path / "t"))
+    assert result.exit_code == 2 and "1 stages separated by '+'" in result.output

@@ -116,7 +116,10 @@ def negative_elbo(
 ) -> torch.Tensor:
     """Summed negative ELBO of a batch: Bernoulli (BCE) reconstruction plus KL to N(0, I)."""
     recon, mu, logvar = model(x)
-    bce = nn.functional.binary_cross_entropy(recon, x, reduction="sum")
+    # written out rather than F.binary_cross_entropy, which raises on NaN instead of
+    # letting the training loop see the divergence
+    p = recon.clamp(1e-7, 1 - 1e-7)
+    bce = -torch.sum(x * torch.log(p) + (1 - x) * torch.log1p(-p))
     kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
     return bce + kl
 
