@@ -29,14 +29,16 @@ class TrainedObjective(Objective):
 
     def __init__(
         self, dataset: str = "digits", epochs: int = 2, subset: int | None = None,
-        batch_size: int = 128, lr: float = 1e-3, seed: int = 0,
+        batch_size: int = 128, lr: float = 1e-3, seed: int = 0, data: ImageData | None = None,
     ) -> None:
+        """`dataset` is a spec (digits, synthetic, cifar10:PATH); `data` replaces it with
+        images already in memory."""
         if epochs < 1:
             raise InvalidArgumentError(f"epochs must be at least 1, got {epochs}")
         if subset is not None and subset < 1:
             raise InvalidArgumentError(f"subset must be at least 1 image, got {subset}")
         self.dataset, self.epochs, self.batch_size, self.lr, self.seed = dataset, epochs, batch_size, lr, seed
-        self.data: ImageData = load_image_data(dataset, seed)
+        self.data: ImageData = data if data is not None else load_image_data(dataset, seed)
         n = len(self.data.train_x) if subset is None else min(subset, len(self.data.train_x))
         self.train_x = torch.as_tensor(self.data.train_x[:n])
         self.train_y = torch.as_tensor(self.data.train_y[:n])
