@@ -28,6 +28,7 @@ from vaenas.search import STRATEGIES, needs_vae
 from vaenas.spaces import SearchSpace, make_space
 from vaenas.study import Study, StudyConfig, StudyResult
 from vaenas.study.compare import run_comparison
+from vaenas.study.executor_registry import default_executor
 from vaenas.vae import ArchVAE, VAEConfig, cached_vae, save_pretrained
 from vaenas.vae import pretrain as run_pretrain
 
@@ -112,6 +113,14 @@ def search(
         typer.Option(help="Output folder; default runs/SPACE-OBJECTIVE-DATASET-STRATEGY-seedSEED."),
     ] = None,
     vae_cache: CacheDir = None,
+    workers: Annotated[int, typer.Option(help="Trials evaluated at once.")] = 1,
+    executor: Annotated[
+        str | None,
+        typer.Option(help="Where trials run: inprocess, pool or ray; default inprocess, pool when --workers > 1."),
+    ] = None,
+    ray_address: Annotated[
+        str | None, typer.Option(help="Address of an existing Ray cluster (with --executor ray).")
+    ] = None,
 ) -> None:
     """Search a space; rerunning the same command on the same --out resumes the study.
     Writes OUT/study.db, OUT/results.json, OUT/best_arch.json and, for trained
@@ -125,7 +134,12 @@ def search(
     _warm_vae_cache(config, [strategy])
     label = f"{space}-{config.objective_name}-{_safe(dataset or 'default')}"
     out = out or Path("runs") / f"{label}-{strategy}-seed{seed}"
-    study = Study(config, out)
+    if workers < 1:
+        raise InvalidArgumentError(f"workers must be at least 1, got {workers}")
+    if ray_address and executor not in (None, "ray"):
+        raise InvalidArgumentError("--ray-address goes with --executor ray")
+    executor = executor or ("ray" if ray_address else default_executor(workers))
+    study = Study(config, out, executor=executor, workers=workers if workers > 1 else None, address=ray_address)
     with _progress() as progress:
         task = progress.add_task(f"{strategy} on {space}/{dataset or 'default'}", total=budget, status="")
 

@@ -31,3 +31,7 @@ class DataError(VaenasError):
 
 class CheckpointError(VaenasError):
     """A VAE checkpoint that is missing, corrupt, of another version or of another space."""
+
+
+class MissingExtraError(VaenasError):
+    """A feature whose optional dependency is not installed."""

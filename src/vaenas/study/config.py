@@ -47,13 +47,7 @@ class StudyConfig:
         """Instantiates the parts, raising a VaenasError for any bad name or value."""
         if self.budget < 1:
             raise InvalidArgumentError(f"budget must be at least 1, got {self.budget}")
-        space = make_space(self.space)
-        objective = make_objective(self.objective_name, self.dataset, **self.objective_options)
-        if objective.space_name != space.name:
-            raise InvalidArgumentError(
-                f"objective {objective.name!r} scores space {objective.space_name!r}, "
-                f"not {space.name!r}; pick a matching --space or --objective"
-            )
+        space, objective = self.build_problem()
         if space.size is not None and self.budget > space.size:
             raise InvalidArgumentError(
                 f"budget {self.budget} exceeds the {space.size} architectures of space "
@@ -65,3 +59,14 @@ class StudyConfig:
             options["vae"] = cached_vae(space, cache_dir=cache)
         strategy = make_strategy(self.strategy, space, seed=self.seed, **options)
         return space, objective, strategy
+
+    def build_problem(self) -> tuple[SearchSpace, Objective]:
+        """The space and objective alone: what a worker process needs to evaluate."""
+        space = make_space(self.space)
+        objective = make_objective(self.objective_name, self.dataset, **self.objective_options)
+        if objective.space_name != space.name:
+            raise InvalidArgumentError(
+                f"objective {objective.name!r} scores space {objective.space_name!r}, "
+                f"not {space.name!r}; pick a matching --space or --objective"
+            )
+        return space, objective

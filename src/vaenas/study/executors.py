@@ -3,13 +3,19 @@ executor decides where the work happens (this process, a process pool, a Ray clu
 
 from __future__ import annotations
 
+import json
 import math
 import traceback
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
+from typing import TYPE_CHECKING
+
 from vaenas.objectives import Evaluation, Objective
 from vaenas.spaces import SearchSpace
+
+if TYPE_CHECKING:
+    from vaenas.study.config import StudyConfig
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,19 @@ def evaluate_arch(space: SearchSpace, objective: Objective, number: int, arch_te
     if not math.isfinite(evaluation.value):
         return Outcome(number, error=f"non-finite value {evaluation.value}")
     return Outcome(number, evaluation=evaluation)
+
+
+_WORKER_PROBLEMS: dict[str, tuple[SearchSpace, Objective]] = {}
+
+
+def evaluate_in_worker(config: StudyConfig, number: int, arch_text: str) -> Outcome:
+    """Entry point of a worker process: builds the space and objective of `config` once
+    per process (data loading is the slow part), then evaluates."""
+    key = json.dumps(config.identity(), sort_keys=True, default=str)
+    if key not in _WORKER_PROBLEMS:
+        _WORKER_PROBLEMS[key] = config.build_problem()
+    space, objective = _WORKER_PROBLEMS[key]
+    return evaluate_arch(space, objective, number, arch_text)
 
 
 class Executor(ABC):

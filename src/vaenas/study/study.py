@@ -16,7 +16,8 @@ import numpy as np
 from vaenas.errors import JournalError
 from vaenas.spaces import Arch
 from vaenas.study.config import StudyConfig
-from vaenas.study.executors import Executor, InProcessExecutor, Outcome
+from vaenas.study.executor_registry import EXECUTORS, ExecutorRequest
+from vaenas.study.executors import Executor, Outcome
 from vaenas.study.journal import Journal, TrialRecord
 
 JOURNAL_FILE = "study.db"
@@ -81,11 +82,20 @@ class Study:
     `config.max_retries` times, then recorded as failed. Nothing is counted twice.
     """
 
-    def __init__(self, config: StudyConfig, out: Path, executor: Executor | None = None) -> None:
+    def __init__(
+        self, config: StudyConfig, out: Path, executor: str = "inprocess",
+        workers: int | None = None, address: str | None = None,
+    ) -> None:
+        """`executor` names where trials run (inprocess, pool, ray); `workers` how many at
+        once; `address` an existing Ray cluster. None of them is part of the study's
+        identity: a study can be resumed with another executor."""
         self.config = config
         self.out = Path(out)
         self.space, self.objective, self.strategy = config.build()
-        self.executor = executor or InProcessExecutor(self.space, self.objective)
+        self._executor_factory = EXECUTORS.get(executor)
+        self._request = ExecutorRequest(config, self.space, self.objective, workers, address)
+
+    executor: Executor
 
     def run(self, progress: ProgressCallback | None = None) -> StudyResult:
         started = time.perf_counter()
@@ -104,6 +114,7 @@ class Study:
             reruns = [t for t in trials if not t.finished]
             for trial in reruns:
                 self.strategy.reserve(self.space.parse(trial.arch))
+            self.executor = self._executor_factory(self._request)
             try:
                 self._loop(reruns)
             finally:
@@ -137,7 +148,9 @@ class Study:
             if not running:
                 return
             for outcome in self.executor.wait():
-                trial = running.pop(outcome.number)
+                trial = running.pop(outcome.number, None)
+                if trial is None:
+                    continue  # an answer for a trial already settled
                 if outcome.lost and trial.attempts <= self.config.max_retries:
                     self._journal.restart_trial(outcome.number)
                     running[outcome.number] = _Running(trial.arch, trial.attempts + 1, trial.extra)

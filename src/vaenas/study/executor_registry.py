@@ -1,0 +1,48 @@
+"""Executors by the name a user types (`--executor`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from vaenas.objectives import Objective
+from vaenas.registry import Registry
+from vaenas.spaces import SearchSpace
+from vaenas.study.config import StudyConfig
+from vaenas.study.executors import Executor, InProcessExecutor
+
+
+@dataclass(frozen=True)
+class ExecutorRequest:
+    config: StudyConfig
+    space: SearchSpace
+    objective: Objective
+    workers: int | None = None
+    address: str | None = None
+
+
+EXECUTORS: Registry[Callable[[ExecutorRequest], Executor]] = Registry("executor")
+
+
+@EXECUTORS.register("inprocess")
+def _in_process(request: ExecutorRequest) -> Executor:
+    return InProcessExecutor(request.space, request.objective)
+
+
+@EXECUTORS.register("pool")
+def _pool(request: ExecutorRequest) -> Executor:
+    from vaenas.study.process_pool import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(request.config, request.workers or 2)
+
+
+@EXECUTORS.register("ray")
+def _ray(request: ExecutorRequest) -> Executor:
+    from vaenas.study.ray_executor import RayExecutor
+
+    return RayExecutor(request.config, request.address, request.workers)
+
+
+def default_executor(workers: int | None) -> str:
+    """In-process for one worker, a local process pool for more."""
+    return "pool" if workers and workers > 1 else "inprocess"

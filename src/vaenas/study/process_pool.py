@@ -1,0 +1,103 @@
+"""A pool of local worker processes, each owning one trial at a time, so that a worker
+that dies loses only its own trial (which the study then retries)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from vaenas.errors import InvalidArgumentError
+from vaenas.study.config import StudyConfig
+from vaenas.study.executors import Executor, Outcome, evaluate_in_worker
+
+POLL_SECONDS = 0.2
+
+
+def _worker_main(config: StudyConfig, tasks: Any, results: Any) -> None:
+    import torch
+
+    torch.set_num_threads(1)  # one trial per core
+    while True:
+        task = tasks.get()
+        if task is None:
+            return
+        number, arch_text = task
+        results.put(evaluate_in_worker(config, number, arch_text))
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    tasks: Any
+    trial: int | None = None
+
+
+class ProcessPoolExecutor(Executor):
+    """`workers` spawned processes, each fed through its own queue."""
+
+    def __init__(self, config: StudyConfig, workers: int) -> None:
+        if workers < 1:
+            raise InvalidArgumentError(f"workers must be at least 1, got {workers}")
+        self.config, self.capacity = config, workers
+        self._context = multiprocessing.get_context("spawn")
+        self._results = self._context.Queue()
+        self._workers = [self._start() for _ in range(workers)]
+
+    def _start(self) -> _Worker:
+        tasks = self._context.Queue()
+        process = self._context.Process(target=_worker_main, args=(self.config, tasks, self._results), daemon=True)
+        process.start()
+        return _Worker(process, tasks)
+
+    def busy_pids(self) -> dict[int, int]:
+        """Process id -> trial number of the workers evaluating right now."""
+        return {w.process.pid: w.trial for w in self._workers if w.trial is not None and w.process.pid}
+
+    def submit(self, number: int, arch_text: str) -> None:
+        worker = next(w for w in self._workers if w.trial is None)
+        worker.trial = number
+        worker.tasks.put((number, arch_text))
+
+    def wait(self) -> list[Outcome]:
+        while True:
+            outcomes = self._drain()
+            outcomes += self._replace_dead_workers()
+            if outcomes:
+                return outcomes
+
+    def _drain(self) -> list[Outcome]:
+        outcomes = []
+        try:
+            outcomes.append(self._results.get(timeout=POLL_SECONDS))
+            while True:
+                outcomes.append(self._results.get_nowait())
+        except queue.Empty:
+            pass
+        accepted = []
+        for outcome in outcomes:
+            owner = next((w for w in self._workers if w.trial == outcome.number), None)
+            if owner is not None:  # else: a late answer of a worker already declared lost
+                owner.trial = None
+                accepted.append(outcome)
+        return accepted
+
+    def _replace_dead_workers(self) -> list[Outcome]:
+        lost = []
+        for i, worker in enumerate(self._workers):
+            if not worker.process.is_alive():
+                if worker.trial is not None:
+                    lost.append(Outcome(worker.trial, error=f"worker exited with code {worker.process.exitcode}", lost=True))
+                self._workers[i] = self._start()
+        return lost
+
+    def close(self) -> None:
+        for worker in self._workers:
+            if worker.process.is_alive():
+                worker.tasks.put(None)
+        for worker in self._workers:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.kill()

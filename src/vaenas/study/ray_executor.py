@@ -1,0 +1,65 @@
+"""Evaluation on a Ray cluster: an existing one (`address`) or a local instance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vaenas.errors import MissingExtraError
+from vaenas.study.config import StudyConfig
+from vaenas.study.executors import Executor, Outcome, evaluate_in_worker
+
+POLL_SECONDS = 1.0
+
+
+def _import_ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise MissingExtraError(
+            "the Ray executor needs Ray: pip install 'vaenas[ray]' (or pip install ray)"
+        ) from None
+    return ray
+
+
+class RayExecutor(Executor):
+    """Runs each trial as a Ray task with no Ray-level retries: a lost worker or node
+    comes back as a lost outcome, and the study decides whether to retry it."""
+
+    def __init__(self, config: StudyConfig, address: str | None = None, workers: int | None = None) -> None:
+        ray = self._ray = _import_ray()
+        self._started_here = not ray.is_initialized()
+        if self._started_here:
+            options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+            if address:
+                options["address"] = address
+            elif workers:
+                options["num_cpus"] = workers
+            ray.init(**options)
+        self.config = config
+        self.capacity = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+        self._evaluate = ray.remote(max_retries=0, num_cpus=1)(evaluate_in_worker)
+        self._running: dict[Any, int] = {}
+
+    def submit(self, number: int, arch_text: str) -> None:
+        self._running[self._evaluate.remote(self.config, number, arch_text)] = number
+
+    def wait(self) -> list[Outcome]:
+        ray = self._ray
+        ready: list[Any] = []
+        while not ready:
+            ready, _ = ray.wait(list(self._running), num_returns=1, timeout=POLL_SECONDS)
+        outcomes = []
+        for ref in ready:
+            number = self._running.pop(ref)
+            try:
+                outcomes.append(ray.get(ref))
+            except (ray.exceptions.RayError, OSError) as exc:  # worker, actor or node lost
+                outcomes.append(Outcome(number, error=f"{type(exc).__name__}: {exc}".splitlines()[0], lost=True))
+        return outcomes
+
+    def close(self) -> None:
+        for ref in self._running:
+            self._ray.cancel(ref, force=True)
+        self._running.clear()
+        if self._started_here:
+            self._ray.shutdown()

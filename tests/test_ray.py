@@ -1,0 +1,83 @@
+"""Studies on a real local Ray instance (num_cpus=2). Marked `ray`: run with `pytest -m ray`."""
+
+import os
+import signal
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+ray = pytest.importorskip("ray")
+
+from vaenas.study import Study, StudyConfig  # noqa: E402
+
+pytestmark = pytest.mark.ray
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def rows(out):
+    with sqlite3.connect(out / "study.db") as db:
+        return db.execute("SELECT number, arch_key, status, attempts FROM trials ORDER BY number").fetchall()
+
+
+def test_nb201_table_study_on_ray(local_ray, tmp_path):
+    result = Study(StudyConfig(strategy="re", budget=24, seed=1), tmp_path, executor="ray").run()
+    trials = rows(tmp_path)
+    assert result.n_trials == 24 and len({t[1] for t in trials}) == 24
+    assert all(t[2] == "complete" for t in trials)
+
+
+def test_macro_digits_study_on_ray_exports_the_best_model(local_ray, tmp_path):
+    config = StudyConfig(space="macro", objective="classifier", dataset="digits", strategy="rs",
+                         budget=4, objective_options={"epochs": 1})
+    result = Study(config, tmp_path, executor="ray").run()
+    assert result.n_trials == 4 and result.n_failed == 0
+    assert (tmp_path / "best_model.pt").is_file()
+
+
+def busy_ray_workers():
+    """PIDs of Ray worker processes evaluating a trial (Ray titles them by the task)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if b"ray::evaluate_in_worker" in (entry / "cmdline").read_bytes():
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def test_killed_ray_worker_has_its_trial_retried(local_ray, tmp_path):
+    config = StudyConfig(space="macro", objective="classifier", dataset="digits", strategy="rs",
+                         budget=4, objective_options={"epochs": 4})
+    killed = []
+
+    def killer():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not killed:
+            pids = busy_ray_workers()
+            if pids:
+                time.sleep(1.0)
+                if pids[0] in busy_ray_workers():
+                    os.kill(pids[0], signal.SIGKILL)
+                    killed.append(pids[0])
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=killer, daemon=True)
+    thread.start()
+    result = Study(config, tmp_path, executor="ray").run()
+    thread.join()
+    trials = rows(tmp_path)
+    assert killed, "no busy Ray worker was found to kill"
+    assert result.n_trials == 4 and all(t[2] == "complete" for t in trials)
+    assert len({t[1] for t in trials}) == 4
+    assert max(t[3] for t in trials) == 2  # one trial ran twice, none more
