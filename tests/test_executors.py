@@ -36,6 +36,17 @@ def kill_one_busy_worker(study, killed, after_seconds):
         time.sleep(0.05)
 
 
+def run_killing_one_worker(study):
+    """Runs the study while a thread SIGKILLs one busy worker; returns (result, killed trials)."""
+    killed = []
+    killer = threading.Thread(target=kill_one_busy_worker, args=(study, killed, 1.0), daemon=True)
+    killer.start()
+    result = study.run()
+    killer.join()
+    assert killed, "the killer found no busy worker"
+    return result, killed
+
+
 def test_pool_runs_trials_asynchronously_in_parallel(tmp_path):
     config = StudyConfig(**MACRO, budget=6, objective_options={"epochs": 1})
     result = Study(config, tmp_path, executor="pool", workers=2).run()
@@ -48,14 +59,8 @@ def test_pool_runs_trials_asynchronously_in_parallel(tmp_path):
 
 def test_killed_worker_has_its_trial_retried_and_every_arch_is_evaluated_once(tmp_path):
     config = StudyConfig(**MACRO, budget=6, objective_options={"epochs": 4})
-    study = Study(config, tmp_path, executor="pool", workers=2)
-    killed = []
-    killer = threading.Thread(target=kill_one_busy_worker, args=(study, killed, 1.0), daemon=True)
-    killer.start()
-    result = study.run()
-    killer.join()
+    result, killed = run_killing_one_worker(Study(config, tmp_path, executor="pool", workers=2))
     trials = rows(tmp_path)
-    assert killed, "the killer found no busy worker"
     assert result.n_trials == 6 and all(t[2] == "complete" for t in trials)
     assert len({t[1] for t in trials}) == len(trials) == 6
     assert trials[killed[0]][3] == 2  # the killed trial ran again, once
@@ -63,12 +68,7 @@ def test_killed_worker_has_its_trial_retried_and_every_arch_is_evaluated_once(tm
 
 def test_worker_lost_beyond_the_retries_is_a_failed_trial_with_the_reason(tmp_path):
     config = StudyConfig(**MACRO, budget=3, max_retries=0, objective_options={"epochs": 4})
-    study = Study(config, tmp_path, executor="pool", workers=2)
-    killed = []
-    killer = threading.Thread(target=kill_one_busy_worker, args=(study, killed, 1.0), daemon=True)
-    killer.start()
-    result = study.run()
-    killer.join()
+    result, killed = run_killing_one_worker(Study(config, tmp_path, executor="pool", workers=2))
     failed = [t for t in rows(tmp_path) if t[2] == "failed"]
     assert result.n_trials == 3 and [t[0] for t in failed] == killed
     assert "worker exited with code -9" in failed[0][6]

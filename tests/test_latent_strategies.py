@@ -1,13 +1,12 @@
 import numpy as np
 import pytest
+from strategy_driver import OBJECTIVE, drive
 
-from vaenas.objectives import make_objective
 from vaenas.search import make_strategy, needs_vae
 from vaenas.spaces import make_space
 from vaenas.study import Study, StudyConfig
 
 SPACE = make_space("nb201")
-OBJECTIVE = make_objective("nb201", "cifar10")
 MODEL_BASED = ["bo", "rl", "grad", "bananas"]
 
 
@@ -16,14 +15,6 @@ def build(name, vae, seed=0):
     return make_strategy(name, SPACE, seed=seed, **options)
 
 
-def drive(strategy, n, batch=1):
-    asked = []
-    while len(asked) < n:
-        archs = strategy.ask(batch)
-        for arch in archs:
-            strategy.tell(arch, OBJECTIVE.evaluate(arch).value)
-        asked += archs
-    return asked
 
 
 @pytest.mark.parametrize("name", MODEL_BASED)

@@ -1,29 +1,17 @@
 import numpy as np
 import pytest
+from strategy_driver import OBJECTIVE, drive
 
-from vaenas.objectives import make_objective
 from vaenas.search import STRATEGIES, make_strategy, needs_vae
 from vaenas.spaces import make_space
 
 SPACE = make_space("nb201")
-OBJECTIVE = make_objective("nb201", "cifar10")
 BASELINES = ["rs", "re", "ls"]  # the model-based ones are covered in test_latent_strategies
 
 
 def test_every_registered_strategy_is_tested():
     assert set(STRATEGIES.names()) == {*BASELINES, "bo", "rl", "grad", "bananas"}
     assert not any(needs_vae(n) for n in BASELINES)
-
-
-def drive(strategy, n, batch=1):
-    """Ask/evaluate/tell like the study loop; returns the architectures in ask order."""
-    asked = []
-    while len(asked) < n:
-        batch_archs = strategy.ask(batch)
-        for arch in batch_archs:
-            strategy.tell(arch, OBJECTIVE.evaluate(arch).value)
-        asked += batch_archs
-    return asked
 
 
 @pytest.mark.parametrize("name", BASELINES)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from vaenas.search.acquisition import score_pool
 from vaenas.search.gp import LatentGP
-from vaenas.search.latent_pool import DEFAULT_POOL_SIZE
 from vaenas.search.latent_strategy import LatentStrategy
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
-from vaenas.vae import ArchVAE
 
 
 @STRATEGIES.register("bo")
@@ -22,16 +22,9 @@ class LatentBO(LatentStrategy):
 
     name = "bo"
 
-    def __init__(
-        self,
-        space: SearchSpace,
-        seed: int = 0,
-        vae: ArchVAE | None = None,
-        n_init: int = 10,
-        pool_size: int = DEFAULT_POOL_SIZE,
-        acquisition: str = "ei",
-    ) -> None:
-        super().__init__(space, seed, vae, n_init, pool_size)
+    def __init__(self, space: SearchSpace, seed: int = 0, acquisition: str = "ei", **latent: Any) -> None:
+        """`latent` holds LatentStrategy's options: vae, n_init, pool_size."""
+        super().__init__(space, seed, **latent)
         self.acquisition = acquisition
         self._gp = LatentGP()
         self._fitted_on = -1

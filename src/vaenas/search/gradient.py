@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 
-from vaenas.search.latent_pool import DEFAULT_POOL_SIZE
 from vaenas.search.latent_strategy import LatentStrategy
 from vaenas.search.mlp import fit_mlp, standardize
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
-from vaenas.vae import ArchVAE
 
 
 @STRATEGIES.register("grad")
@@ -26,14 +26,13 @@ class LatentGradient(LatentStrategy):
         self,
         space: SearchSpace,
         seed: int = 0,
-        vae: ArchVAE | None = None,
-        n_init: int = 10,
-        pool_size: int = DEFAULT_POOL_SIZE,
         n_starts: int = 5,
         steps: int = 10,
         step_sizes: tuple[float, ...] = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0),
+        **latent: Any,
     ) -> None:
-        super().__init__(space, seed, vae, n_init, pool_size)
+        """`latent` holds LatentStrategy's options: vae, n_init, pool_size."""
+        super().__init__(space, seed, **latent)
         self.n_starts, self.steps, self.step_sizes = n_starts, steps, step_sizes
         self._predictor: torch.nn.Module | None = None
         self._trained_on = -1

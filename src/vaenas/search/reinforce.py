@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 
-from vaenas.search.latent_pool import DEFAULT_POOL_SIZE
 from vaenas.search.latent_strategy import LatentStrategy
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
-from vaenas.vae import ArchVAE
 
 
 @STRATEGIES.register("rl")
@@ -22,15 +22,11 @@ class LatentReinforce(LatentStrategy):
     name = "rl"
 
     def __init__(
-        self,
-        space: SearchSpace,
-        seed: int = 0,
-        vae: ArchVAE | None = None,
-        pool_size: int = DEFAULT_POOL_SIZE,
-        lr: float = 0.05,
-        baseline_decay: float = 0.9,
+        self, space: SearchSpace, seed: int = 0, lr: float = 0.05, baseline_decay: float = 0.9, **latent: Any
     ) -> None:
-        super().__init__(space, seed, vae, n_init=0, pool_size=pool_size)
+        """`latent` holds LatentStrategy's options: vae, pool_size (the policy needs no
+        random initial design)."""
+        super().__init__(space, seed, **{**latent, "n_init": 0})
         embeddings = self.pool.embeddings
         self.mean = torch.tensor(embeddings.mean(0), dtype=torch.float64, requires_grad=True)
         self.log_std = torch.tensor(np.log(embeddings.std(0) + 1e-6), dtype=torch.float64, requires_grad=True)
