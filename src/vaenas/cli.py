@@ -226,7 +226,7 @@ def _read_arch_file(path: Path, space: str) -> str:
 def compare(
     space: Space = "nb201",
     dataset: Dataset = "cifar10",
-    strategies: Annotated[str, typer.Option(help="Comma-separated strategies.")] = "rs,re,ls",
+    strategies: Annotated[str, typer.Option(help="Comma-separated strategies.")] = "rs,re,ls,bo",
     budget: Budget = 150,
     seeds: Annotated[int, typer.Option(help="Seeds 0..N-1 per strategy.")] = 20,
     objective: Objective = None,
