@@ -48,7 +48,7 @@ def test_embeddings_are_fixed_size_and_deterministic(toy_vae):
 def test_elbo_terms_are_finite_and_training_lowers_them():
     archs = list(TOY.enumerate())
     vae = ArchVAE(TOY, VAEConfig(epochs=1, seed=0))
-    data = vae._tensors(archs)
+    data = vae.graph_tensors(archs)
     torch.manual_seed(0)
     before, parts = vae.model.loss(data, beta=0.5)
     assert set(parts) == {"op", "adj", "kl"} and all(np.isfinite(v) for v in parts.values())

@@ -49,7 +49,7 @@ class LatentGradient(LatentStrategy):
         order = np.argsort(self._values)[::-1][: self.n_starts]
         start = self.pool.archs[self._observed[int(order[self._round % len(order)])]]
         self._round += 1
-        mask = torch.as_tensor(self.pool.vae._tensors([start]).mask, dtype=torch.float32).unsqueeze(-1)
+        mask = self.pool.vae.graph_tensors([start]).mask.float().unsqueeze(-1)
         origin = torch.as_tensor(self.pool.vae.encode_nodes([start]), dtype=torch.float32)
         point = None
         for step_size in self.step_sizes:

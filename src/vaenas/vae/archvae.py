@@ -42,7 +42,7 @@ class ArchVAE:
     # -- training ---------------------------------------------------------------------
     def fit(self, archs: Sequence[Arch], on_epoch: EpochCallback | None = None) -> ArchVAE:
         config = self.config
-        data = self._tensors(archs)
+        data = self.graph_tensors(archs)
         generator = torch.Generator().manual_seed(config.seed)
         optimizer = torch.optim.Adam(self.model.parameters(), lr=config.lr)
         steps = config.epochs * max(1, -(-len(data) // config.batch_size))
@@ -74,14 +74,14 @@ class ArchVAE:
     # -- latent space -----------------------------------------------------------------
     def encode(self, archs: Sequence[Arch]) -> np.ndarray:
         """(n, latent_dim) embeddings: the mean of the real nodes' posterior means."""
-        data = self._tensors(archs)
+        data = self.graph_tensors(archs)
         mu = self._posterior_means(data)
         mask = data.mask.unsqueeze(-1).float()
         return ((mu * mask).sum(1) / mask.sum(1)).numpy()
 
     def encode_nodes(self, archs: Sequence[Arch]) -> np.ndarray:
         """(n, max_nodes, latent_dim) per-node posterior means: what `decode` reads back."""
-        return self._posterior_means(self._tensors(archs)).numpy()
+        return self._posterior_means(self.graph_tensors(archs)).numpy()
 
     def decode(self, z: np.ndarray) -> list[Arch | None]:
         """Architectures for per-node latents (n, max_nodes, latent_dim); None where the
@@ -94,7 +94,8 @@ class ArchVAE:
         """Per-node latents drawn from the N(0, I) prior."""
         return rng.standard_normal((n, self.max_nodes, self.config.latent_dim)).astype(np.float32)
 
-    def _tensors(self, archs: Sequence[Arch]) -> GraphTensors:
+    def graph_tensors(self, archs: Sequence[Arch]) -> GraphTensors:
+        """Padded adjacency, op indices and node mask of the architectures' graphs."""
         return to_tensors([self.space.to_graph(a) for a in archs], self.vocab, self.max_nodes)
 
     def _posterior_means(self, data: GraphTensors, chunk: int = 4096) -> torch.Tensor:

@@ -40,7 +40,7 @@ def measure_quality(
     seed: int = 0,
 ) -> VAEQuality:
     space = vae.space
-    data = vae._tensors(held_out)
+    data = vae.graph_tensors(held_out)
     with torch.no_grad():
         mu, _ = vae.model.encode(data)
         adjacency_logits, op_logits = vae.model.decode(mu)
