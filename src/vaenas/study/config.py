@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vaenas.errors import InvalidArgumentError
 from vaenas.objectives import Objective, make_objective
-from vaenas.search import Strategy, make_strategy, needs_vae
 from vaenas.spaces import SearchSpace, make_space
-from vaenas.vae import cached_vae
+
+if TYPE_CHECKING:
+    from vaenas.search import Strategy
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,11 @@ class StudyConfig:
 
     def build(self) -> tuple[SearchSpace, Objective, Strategy]:
         """Instantiates the parts, raising a VaenasError for any bad name or value."""
+        # imported here: worker processes unpickle a StudyConfig and need no strategy,
+        # so they skip importing BoTorch (half a second per worker start)
+        from vaenas.search import make_strategy, needs_vae
+        from vaenas.vae import cached_vae
+
         if self.budget < 1:
             raise InvalidArgumentError(f"budget must be at least 1, got {self.budget}")
         space, objective = self.build_problem()
