@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import inspect
+from dataclasses import replace
 import json
 import sys
 from collections.abc import Callable
@@ -24,7 +26,7 @@ from vaenas.report import (
     write_queries_to_regret,
     write_summary,
 )
-from vaenas.search import STRATEGIES, needs_vae
+from vaenas.search import needs_vae
 from vaenas.spaces import SearchSpace, make_space
 from vaenas.study import Study, StudyConfig, StudyResult
 from vaenas.study.compare import run_comparison
@@ -110,7 +112,7 @@ def search(
     image_latent_dim: ImageLatent = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="Output folder; default runs/SPACE-OBJECTIVE-DATASET-STRATEGY-seedSEED."),
+        typer.Option(help="Output folder; default runs/SPACE[-OBJECTIVE]-DATASET-STRATEGY-seedSEED."),
     ] = None,
     vae_cache: CacheDir = None,
     workers: Annotated[int, typer.Option(help="Trials evaluated at once.")] = 1,
@@ -132,8 +134,11 @@ def search(
         objective=objective, objective_options=options, vae_cache=str(vae_cache) if vae_cache else None,
     )
     _warm_vae_cache(config, [strategy])
-    label = f"{space}-{config.objective_name}-{_safe(dataset or 'default')}"
-    out = out or Path("runs") / f"{label}-{strategy}-seed{seed}"
+    if out is None:
+        name = config.objective_name
+        parts = [space] if name == space else [space, name]
+        parts += [_safe(dataset or _default_dataset(name)), strategy, f"seed{seed}"]
+        out = Path("runs") / "-".join(parts)
     if workers < 1:
         raise InvalidArgumentError(f"workers must be at least 1, got {workers}")
     if ray_address and executor not in (None, "ray"):
@@ -141,7 +146,7 @@ def search(
     executor = executor or ("ray" if ray_address else default_executor(workers))
     study = Study(config, out, executor=executor, workers=workers if workers > 1 else None, address=ray_address)
     with _progress() as progress:
-        task = progress.add_task(f"{strategy} on {space}/{dataset or 'default'}", total=budget, status="")
+        task = progress.add_task(f"{strategy} on {out.name}", total=budget, status="")
 
         def advance(done: int, total: int, best: float | None) -> None:
             progress.update(task, completed=done, status=f"best {best:.3f}" if best is not None else "")
@@ -153,6 +158,12 @@ def search(
 def _objective_options(**options: int | None) -> dict[str, int]:
     """The options a user gave (None means: the objective's default)."""
     return {k: v for k, v in options.items() if v is not None}
+
+
+def _default_dataset(objective: str) -> str:
+    """The data set an objective uses when none is given (its constructor's default)."""
+    parameter = inspect.signature(OBJECTIVES.get(objective)).parameters.get("dataset")
+    return str(parameter.default) if parameter is not None else "default"
 
 
 def _safe(text: str) -> str:
@@ -324,7 +335,9 @@ def latent_map(
 
 def _warm_vae_cache(config: StudyConfig, strategies: list[str]) -> None:
     """Pretrains (with a progress bar) the VAE that latent strategies will load."""
-    if any(needs_vae(s) for s in strategies if s in STRATEGIES):
+    for strategy in strategies:
+        replace(config, strategy=strategy).check_names()
+    if any(needs_vae(s) for s in strategies):
         _cached(make_space(config.space), Path(config.vae_cache) if config.vae_cache else None)
 
 

@@ -44,6 +44,17 @@ class StudyConfig:
         fields["objective"] = self.objective_name
         return fields
 
+    def check_names(self) -> None:
+        """Raises UnknownNameError for an unknown space, objective or strategy, before
+        anything slow (data loading, VAE pretraining) happens."""
+        from vaenas.objectives import OBJECTIVES
+        from vaenas.search import STRATEGIES
+        from vaenas.spaces import SPACES
+
+        SPACES.get(self.space)
+        OBJECTIVES.get(self.objective_name)
+        STRATEGIES.get(self.strategy)
+
     def build(self) -> tuple[SearchSpace, Objective, Strategy]:
         """Instantiates the parts, raising a VaenasError for any bad name or value."""
         # imported here: worker processes unpickle a StudyConfig and need no strategy,
