@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from strategy_driver import OBJECTIVE, drive
+from strategy_driver import drive
 
 from vaenas.search import make_strategy, needs_vae
 from vaenas.spaces import make_space
