@@ -135,10 +135,7 @@ def search(
     )
     _warm_vae_cache(config, [strategy])
     if out is None:
-        name = config.objective_name
-        parts = [space] if name == space else [space, name]
-        parts += [_safe(dataset or _default_dataset(name)), strategy, f"seed{seed}"]
-        out = Path("runs") / "-".join(parts)
+        out = Path("runs") / "-".join([*_study_label(config), strategy, f"seed{seed}"])
     if workers < 1:
         raise InvalidArgumentError(f"workers must be at least 1, got {workers}")
     if ray_address and executor not in (None, "ray"):
@@ -160,6 +157,13 @@ def _objective_options(**options: int | None) -> dict[str, int]:
     return {k: v for k, v in options.items() if v is not None}
 
 
+def _study_label(config: StudyConfig) -> list[str]:
+    """Space, objective (when not the space's own table) and data set of a study."""
+    name = config.objective_name
+    parts = [config.space] if name == config.space else [config.space, name]
+    return [*parts, _safe(config.dataset or _default_dataset(name))]
+
+
 def _default_dataset(objective: str) -> str:
     """The data set an objective uses when none is given (its constructor's default)."""
     parameter = inspect.signature(OBJECTIVES.get(objective)).parameters.get("dataset")
@@ -172,8 +176,7 @@ def _safe(text: str) -> str:
 
 
 def _print_result(result: StudyResult, out: Path) -> None:
-    config = result.config
-    table = Table(title=f"vaenas search: {config.space} / {config.objective_name} / {config.dataset or 'default'}")
+    table = Table(title=f"vaenas search: {' / '.join(_study_label(result.config))}")
     table.add_column("best architecture", overflow="fold")
     table.add_column("value", justify="right")
     table.add_column("regret", justify="right")
