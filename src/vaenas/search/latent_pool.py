@@ -20,16 +20,7 @@ class LatentPool:
     def __init__(self, vae: ArchVAE, rng: np.random.Generator, size: int = DEFAULT_POOL_SIZE) -> None:
         self.vae = vae
         self.space: SearchSpace = vae.space
-        if self.space.size is not None and self.space.size <= size:
-            archs = list(self.space.enumerate())
-        else:
-            found: dict[str, Arch] = {}
-            for _ in range(size * 20):
-                arch = self.space.sample(rng)
-                found.setdefault(self.space.key(arch), arch)
-                if len(found) == size:
-                    break
-            archs = list(found.values())
+        archs = self.space.enumerate_or_sample(size, rng)
         self.archs: list[Arch] = archs
         self._index = {self.space.key(a): i for i, a in enumerate(archs)}
         raw = vae.encode(archs)

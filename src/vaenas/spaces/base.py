@@ -60,6 +60,19 @@ class SearchSpace(ABC):
     def enumerate(self) -> Iterator[Arch]:
         raise NotImplementedError(f"space {self.name!r} is not finite")
 
+    def enumerate_or_sample(self, n: int, rng: np.random.Generator) -> list[Arch]:
+        """Every architecture when the space is finite and holds at most `n`, else up to
+        `n` distinct random ones (fewer only if 20 n draws did not find them)."""
+        if self.size is not None and self.size <= n:
+            return list(self.enumerate())
+        found: dict[str, Arch] = {}
+        for _ in range(n * 20):
+            arch = self.sample(rng)
+            found.setdefault(self.key(arch), arch)
+            if len(found) == n:
+                break
+        return list(found.values())
+
     @abstractmethod
     def to_graph(self, arch: Arch) -> ArchGraph:
         """The DAG form of an architecture."""

@@ -32,14 +32,7 @@ def training_archs(space: SearchSpace, samples: int | None, seed: int) -> list[A
         return list(space.enumerate())
     if n < 10:
         raise InvalidArgumentError(f"--samples must be at least 10, got {n}")
-    rng = np.random.default_rng(seed)
-    found: dict[str, Arch] = {}
-    for _ in range(n * 20):
-        arch = space.sample(rng)
-        found.setdefault(space.key(arch), arch)
-        if len(found) == n:
-            break
-    return list(found.values())
+    return space.enumerate_or_sample(n, np.random.default_rng(seed))
 
 
 def pretrain(
