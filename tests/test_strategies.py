@@ -6,11 +6,11 @@ from vaenas.search import STRATEGIES, make_strategy, needs_vae
 from vaenas.spaces import make_space
 
 SPACE = make_space("nb201")
-BASELINES = ["rs", "re", "ls"]  # the model-based ones are covered in test_latent_strategies
+BASELINES = ["rs", "re", "ls"]  # model-based ones: test_latent_strategies, test_optuna_strategies
 
 
 def test_every_registered_strategy_is_tested():
-    assert set(STRATEGIES.names()) == {*BASELINES, "bo", "rl", "grad", "bananas"}
+    assert set(STRATEGIES.names()) == {*BASELINES, "bo", "rl", "grad", "bananas", "optuna-tpe", "optuna-gp"}
     assert not any(needs_vae(n) for n in BASELINES)
 
 

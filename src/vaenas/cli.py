@@ -242,7 +242,8 @@ def compare(
     dataset: Dataset = "cifar10",
     strategies: Annotated[str, typer.Option(help="Comma-separated strategies.")] = "rs,re,ls,bo",
     budget: Budget = 150,
-    seeds: Annotated[int, typer.Option(help="Seeds 0..N-1 per strategy.")] = 20,
+    seeds: Annotated[int, typer.Option(help="Seeds per strategy: FIRST..FIRST+N-1.")] = 20,
+    first_seed: Annotated[int, typer.Option(help="First seed (confirm a setting on seeds it was not chosen on).")] = 0,
     objective: Objective = None,
     workers: Annotated[int | None, typer.Option(help="Parallel processes; default: all cores.")] = None,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("runs/compare"),
@@ -259,15 +260,16 @@ def compare(
     with _progress() as progress:
         task = progress.add_task(f"compare on {space}/{dataset}", total=len(names) * max(seeds, 0), status="")
         by_strategy = run_comparison(
-            base, names, seeds, out, workers=workers,
+            base, names, seeds, out, workers=workers, first_seed=first_seed,
             on_done=lambda r: progress.update(task, advance=1, status=f"{r.config.strategy} seed {r.config.seed}"),
         )
     rows = write_summary(out / "summary.csv", by_strategy)
     first = next(iter(by_strategy.values()))[0]
+    seed_text = f"seeds {first_seed}-{first_seed + seeds - 1}"
     if first.optimum is not None:
-        plot_regret(out / "regret.png", by_strategy, title=f"{space} / {dataset}, {seeds} seeds")
+        plot_regret(out / "regret.png", by_strategy, title=f"{space} / {dataset}, {seed_text}")
         write_queries_to_regret(out / "queries_to_regret.csv", by_strategy)
-    table = Table(title=f"vaenas compare: {space} / {dataset}, {seeds} seeds (mean ± std of best)")
+    table = Table(title=f"vaenas compare: {space} / {dataset}, {seed_text} (mean ± std of best)")
     table.add_column("queries", justify="right")
     for name in names:
         table.add_column(name, justify="right")

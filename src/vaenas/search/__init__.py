@@ -8,6 +8,7 @@ from vaenas.search import (  # noqa: F401  (each module registers its strategy)
     evolution,
     gradient,
     local_search,
+    optuna_samplers,
     random_search,
     reinforce,
 )

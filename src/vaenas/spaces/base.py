@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Mapping
 from typing import ClassVar
 
 import numpy as np
@@ -56,6 +56,20 @@ class SearchSpace(ABC):
         """One random elementary change."""
         options = self.neighbours(arch)
         return options[int(rng.integers(len(options)))]
+
+    def decisions(self) -> dict[str, tuple[Hashable, ...]]:
+        """The space as independent categorical choices, name -> options, in a fixed
+        order: the flat parameters that samplers such as Optuna's work on. A space whose
+        architectures are not a fixed set of choices raises NotImplementedError."""
+        raise NotImplementedError(f"space {self.name!r} does not list its decisions")
+
+    def from_decisions(self, values: Mapping[str, Hashable]) -> Arch:
+        """The architecture that one option per decision makes."""
+        raise NotImplementedError(f"space {self.name!r} does not list its decisions")
+
+    def to_decisions(self, arch: Arch) -> dict[str, Hashable]:
+        """The option of every decision that `arch` takes; inverse of `from_decisions`."""
+        raise NotImplementedError(f"space {self.name!r} does not list its decisions")
 
     def enumerate(self) -> Iterator[Arch]:
         raise NotImplementedError(f"space {self.name!r} is not finite")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,12 +102,36 @@ class MacroSpace(SearchSpace):
         """Every architecture with one stage's depth, width or kernel changed."""
         result = []
         for i, stage in enumerate(arch):
-            for field, allowed in (("depth", self.depths), ("width", self.widths), ("kernel", self.kernels)):
+            for field, allowed in self._fields():
                 for value in allowed:
                     if value != getattr(stage, field):
                         changed = Stage(**{**stage.__dict__, field: value})
                         result.append(arch[:i] + (changed,) + arch[i + 1 :])
         return result
+
+    def _fields(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        return (("depth", self.depths), ("width", self.widths), ("kernel", self.kernels))
+
+    def decisions(self) -> dict[str, tuple[int, ...]]:
+        """Depth, width and kernel of every stage: `stage1.depth`, `stage1.width` ..."""
+        return {
+            f"stage{i}.{field}": allowed
+            for i in range(1, self.stages + 1)
+            for field, allowed in self._fields()
+        }
+
+    def from_decisions(self, values: Mapping[str, int]) -> MacroArch:
+        return tuple(
+            Stage(**{field: values[f"stage{i}.{field}"] for field, _ in self._fields()})
+            for i in range(1, self.stages + 1)
+        )
+
+    def to_decisions(self, arch: MacroArch) -> dict[str, int]:
+        return {
+            f"stage{i}.{field}": getattr(stage, field)
+            for i, stage in enumerate(arch, start=1)
+            for field, _ in self._fields()
+        }
 
     def enumerate(self) -> Iterator[MacroArch]:
         return itertools.product(self.choices, repeat=self.stages)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
@@ -40,6 +40,11 @@ def _node_op_adjacency() -> np.ndarray:
 
 
 ADJACENCY = _node_op_adjacency()
+
+
+def _edge_name(e: int) -> str:
+    src, dst = EDGES[e]
+    return f"node{dst}<-{src}"
 
 
 @SPACES.register("nb201")
@@ -104,6 +109,16 @@ class Nb201Space(SearchSpace):
             for op in OPS
             if op != arch[e]
         ]
+
+    def decisions(self) -> dict[str, tuple[str, ...]]:
+        """One decision per edge, named after it: `node2<-1` is the op from node 1 to node 2."""
+        return {_edge_name(e): OPS for e in range(len(EDGES))}
+
+    def from_decisions(self, values: Mapping[str, str]) -> Nb201Arch:
+        return tuple(values[_edge_name(e)] for e in range(len(EDGES)))
+
+    def to_decisions(self, arch: Nb201Arch) -> dict[str, str]:
+        return {_edge_name(e): op for e, op in enumerate(arch)}
 
     def enumerate(self) -> Iterator[Nb201Arch]:
         return itertools.product(OPS, repeat=len(EDGES))

@@ -26,14 +26,18 @@ def run_comparison(
     out: Path,
     workers: int | None = None,
     on_done: Callable[[StudyResult], None] | None = None,
+    first_seed: int = 0,
 ) -> dict[str, list[StudyResult]]:
-    """Runs every strategy with seeds 0..seeds-1 and returns the results by strategy,
-    in seed order. Each study is checked before any process starts."""
+    """Runs every strategy with seeds first_seed..first_seed+seeds-1 and returns the
+    results by strategy, in seed order. Each study is checked before any process starts."""
     if seeds < 1:
         raise InvalidArgumentError(f"seeds must be at least 1, got {seeds}")
+    if first_seed < 0:
+        raise InvalidArgumentError(f"first seed must be at least 0, got {first_seed}")
+    seed_range = range(first_seed, first_seed + seeds)
     if not strategies:
         raise InvalidArgumentError("no strategy given; pass e.g. --strategies rs,re,ls")
-    configs = [replace(base, strategy=s, seed=k) for s in strategies for k in range(seeds)]
+    configs = [replace(base, strategy=s, seed=k) for s in strategies for k in seed_range]
     for config in configs[::seeds]:
         config.build()
     results: dict[tuple[str, int], StudyResult] = {}
@@ -49,7 +53,7 @@ def run_comparison(
             results[(result.config.strategy, result.config.seed)] = result
             if on_done:
                 on_done(result)
-    return {s: [results[(s, k)] for k in range(seeds)] for s in strategies}
+    return {s: [results[(s, k)] for k in seed_range] for s in strategies}
 
 
 def _run_one(config: StudyConfig, out: Path) -> StudyResult:
