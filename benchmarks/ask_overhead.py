@@ -1,6 +1,6 @@
 """Wall seconds a strategy spends per ask once it holds many observations.
 
-    python benchmarks/ask_overhead.py [--observations 150] [--asks 10] [--strategies bo,rl,grad,bananas,re]
+    python benchmarks/ask_overhead.py [--observations 150] [--asks 10] [--strategies bo,optuna-gp,optuna-tpe,bananas,rl,grad,re]
 
 Each strategy is told the same `--observations` random nb201 architectures with their
 CIFAR-10 accuracy, then asked once (the first ask fits the model from scratch, as no
@@ -26,7 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--observations", type=int, default=150)
     parser.add_argument("--asks", type=int, default=10)
-    parser.add_argument("--strategies", default="bo,rl,grad,bananas,re")
+    parser.add_argument("--strategies", default="bo,optuna-gp,optuna-tpe,bananas,rl,grad,re")
     args = parser.parse_args()
 
     space, objective = make_space("nb201"), make_objective("nb201", "cifar10")
@@ -46,7 +46,7 @@ def main() -> None:
             times.append(time.perf_counter() - started)
             strategy.tell(arch, objective.evaluate(arch).value)
         steady = times[1:]
-        print(f"  {name:8s} mean {np.mean(steady):.3f} s   max {np.max(steady):.3f} s   "
+        print(f"  {name:10s} mean {np.mean(steady):.3f} s   max {np.max(steady):.3f} s   "
               f"(first, cold: {times[0]:.3f} s)")
 
 

@@ -21,7 +21,7 @@ def read(path: Path) -> list[dict[str, str]]:
 
 
 def dataset_of(folder: Path) -> str:
-    some = next((folder / "runs").glob("*/seed0/results.json"))
+    some = next((folder / "runs").glob("*/seed*/results.json"))
     return str(json.loads(some.read_text())["dataset"])
 
 

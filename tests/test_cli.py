@@ -33,6 +33,7 @@ def test_search_prints_the_result_table_and_resumes(tmp_path):
         (["search", "--budget", "0"], "budget must be at least 1"),
         (["compare", "--seeds", "0"], "seeds must be at least 1"),
         (["compare", "--strategies", "rs,zz"], "unknown strategy 'zz'"),
+        (["compare", "--first-seed", "-1"], "first seed must be at least 0"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_status_2(tmp_path, args, message):
@@ -48,6 +49,17 @@ def test_unwritable_out_is_one_line_and_exit_status_2(tmp_path):
     blocker.write_text("x")
     result = run("search", "--budget", "3", "--out", str(blocker / "sub"))
     assert result.exit_code == 2 and "cannot write to output folder" in result.output
+
+
+def test_compare_from_a_first_seed_runs_those_seeds(tmp_path):
+    out = tmp_path / "c"
+    result = run("compare", "--strategies", "rs,optuna-tpe", "--budget", "12", "--seeds", "2",
+                 "--first-seed", "100", "--workers", "2", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    for strategy in ("rs", "optuna-tpe"):
+        seeds = sorted(p.name for p in (out / "runs" / strategy).iterdir())
+        assert seeds == ["seed100", "seed101"]
+        assert json.loads((out / "runs" / strategy / "seed100" / "results.json").read_text())["seed"] == 100
 
 
 def test_compare_writes_summary_and_regret_plot(tmp_path):

@@ -45,13 +45,51 @@ def test_bo_proposes_what_the_gp_rates_best(nb201_vae):
     values = np.array(strategy._values)
     # the proposal is unseen, and the GP (fitted on 30 points) predicts it above the median seen
     assert not any(SPACE.key(proposal) == k for k in strategy._scores)
+    mean, _ = strategy._gp.predict(strategy._x([strategy.pool.index_of(proposal)]))
+    assert mean[0] > np.median(values)
+
+
+def test_gp_prediction_is_botorchs_posterior(nb201_vae):
     import torch
 
+    strategy = build("bo", nb201_vae, seed=6)
+    drive(strategy, 40)
+    x = strategy._x(np.arange(500))
+    mean, std = strategy._gp.predict(x)
     with torch.no_grad():
-        predicted = strategy._gp.model.posterior(
-            torch.as_tensor(strategy.pool.embeddings[[strategy.pool.index_of(proposal)]], dtype=torch.float64)
-        ).mean.item()
-    assert predicted * strategy._gp.std + strategy._gp.mean > np.median(values)
+        posterior = strategy._gp.model.posterior(torch.as_tensor(x, dtype=torch.float64).unsqueeze(1))
+    assert np.allclose(mean, posterior.mean.squeeze().numpy(), atol=1e-6)
+    assert np.allclose(std, posterior.variance.squeeze().sqrt().numpy(), atol=1e-6)
+
+
+def test_pending_points_lower_the_uncertainty_around_them(nb201_vae):
+    strategy = build("bo", nb201_vae, seed=6)
+    drive(strategy, 20)
+    x = strategy._x(np.arange(50))
+    _, alone = strategy._gp.predict(x)
+    _, believed = strategy._gp.predict(x, pending=x[:5])
+    assert np.all(believed[:5] < alone[:5] * 0.5) and np.all(believed <= alone + 1e-9)
+
+
+@pytest.mark.parametrize("features", ["latent", "onehot"])
+def test_bo_feature_options(nb201_vae, features):
+    strategy = make_strategy("bo", SPACE, seed=0, vae=nb201_vae, features=features)
+    asked = drive(strategy, 15)
+    assert len({SPACE.key(a) for a in asked}) == 15
+    width = {"latent": nb201_vae.config.latent_dim, "onehot": 28 + 8 * len(SPACE.node_ops)}[features]
+    assert strategy._x([0]).shape == (1, width)
+
+
+def test_log_expected_improvement_matches_botorch():
+    import torch
+    from botorch.acquisition.analytic import _log_ei_helper
+
+    from vaenas.search.acquisition import log_expected_improvement
+
+    u = np.linspace(-60, 20, 4001)
+    ours = log_expected_improvement(2.0 * u + 1.0, np.full_like(u, 2.0), 1.0)
+    reference = _log_ei_helper(torch.as_tensor(u)).numpy() + np.log(2.0)
+    assert np.allclose(ours, reference, atol=1e-4)
 
 
 def test_bo_ucb_option(nb201_vae):
