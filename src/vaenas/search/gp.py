@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import torch
+from botorch.exceptions.warnings import InputDataWarning
 from botorch.fit import fit_gpytorch_mll
 from botorch.models import SingleTaskGP
 from gpytorch.mlls import ExactMarginalLogLikelihood
@@ -31,7 +32,7 @@ class LatentGP:
         self.model: SingleTaskGP | None = None
 
     def fit(self, x: np.ndarray, y: np.ndarray) -> SingleTaskGP:
-        model = SingleTaskGP(_tensor(x), _tensor(y).unsqueeze(-1))
+        model = _single_task_gp(x, y)
         n = len(y)
         due = n - self._optimized_at >= max(1.0, self.refit_share * n)
         if self._state is not None:
@@ -50,7 +51,7 @@ class LatentGP:
             try:
                 fit_gpytorch_mll(ExactMarginalLogLikelihood(model.likelihood, model))
             except Exception:  # a failed fit from the warm start: start from the priors
-                fresh = SingleTaskGP(_tensor(x), _tensor(y).unsqueeze(-1))
+                fresh = _single_task_gp(x, y)
                 fit_gpytorch_mll(ExactMarginalLogLikelihood(fresh.likelihood, fresh))
                 model.load_state_dict(fresh.state_dict())
 
@@ -85,6 +86,13 @@ class LatentGP:
         v = torch.linalg.solve_triangular(factor, cross.T, upper=False)
         variance = kernel(x, x, diag=True) - (v**2).sum(0)
         return mean, variance.clamp_min(1e-12)
+
+
+def _single_task_gp(x: np.ndarray, y: np.ndarray) -> SingleTaskGP:
+    with warnings.catch_warnings():
+        # constant y (a run of failed cells) is legitimate: Standardize keeps scale 1
+        warnings.simplefilter("ignore", InputDataWarning)
+        return SingleTaskGP(_tensor(x), _tensor(y).unsqueeze(-1))
 
 
 def _without_transform(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
