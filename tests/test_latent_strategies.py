@@ -76,7 +76,8 @@ def test_bo_feature_options(nb201_vae, features):
     strategy = make_strategy("bo", SPACE, seed=0, vae=nb201_vae, features=features)
     asked = drive(strategy, 15)
     assert len({SPACE.key(a) for a in asked}) == 15
-    width = {"latent": nb201_vae.config.latent_dim, "onehot": 28 + 8 * len(SPACE.node_ops)}[features]
+    # one-hot: the 6 edge nodes x 5 ops; nb201's fixed adjacency and input/output are constant
+    width = {"latent": nb201_vae.config.latent_dim, "onehot": 6 * 5}[features]
     assert strategy._x([0]).shape == (1, width)
 
 

@@ -12,6 +12,11 @@ from botorch.models import SingleTaskGP
 from gpytorch.mlls import ExactMarginalLogLikelihood
 
 
+_BOUNDED = {"options": {"maxiter": 100}}
+"""A warm-started refit stops after 100 L-BFGS steps: unbounded, one refit at 150
+observations once took 16 s (benchmarks/ask_overhead.py)."""
+
+
 class LatentGP:
     """A SingleTaskGP with BoTorch's defaults (ARD RBF kernel with dimension-scaled
     priors, outcomes standardized by its Standardize transform), hyperparameters fitted
@@ -49,7 +54,7 @@ class LatentGP:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # optimizer chatter on tiny data sets
             try:
-                fit_gpytorch_mll(ExactMarginalLogLikelihood(model.likelihood, model))
+                fit_gpytorch_mll(ExactMarginalLogLikelihood(model.likelihood, model), optimizer_kwargs=_BOUNDED)
             except Exception:  # a failed fit from the warm start: start from the priors
                 fresh = _single_task_gp(x, y)
                 fit_gpytorch_mll(ExactMarginalLogLikelihood(fresh.likelihood, fresh))
