@@ -13,8 +13,9 @@ from gpytorch.mlls import ExactMarginalLogLikelihood
 
 
 _BOUNDED = {"options": {"maxiter": 100}}
-"""A warm-started refit stops after 100 L-BFGS steps: unbounded, one refit at 150
-observations once took 16 s (benchmarks/ask_overhead.py)."""
+"""A fit stops after 100 L-BFGS steps (warm starts converge well before): unbounded, one
+refit at 150 observations took 16 s (benchmarks/ask_overhead.py). The fallback fit from
+the priors is left unbounded."""
 
 
 class LatentGP:
