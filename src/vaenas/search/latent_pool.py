@@ -39,21 +39,12 @@ class LatentPool:
 
     def index_of(self, arch: Arch) -> int:
         """Pool index of `arch`, encoding and appending it when it is new."""
-        return self.indices_of([arch])[0]
-
-    def indices_of(self, archs: list[Arch]) -> list[int]:
-        """Pool indices of `archs`, encoding the new ones in one batch and appending them."""
-        new: dict[str, Arch] = {}
-        for arch in archs:
-            key = self.space.key(arch)
-            if key not in self._index and key not in new:
-                new[key] = arch
-        if new:
-            for key, arch in new.items():
-                self._index[key] = len(self.archs)
-                self.archs.append(arch)
-            self.embeddings = np.vstack([self.embeddings, self.embed(list(new.values()))])
-        return [self._index[self.space.key(arch)] for arch in archs]
+        key = self.space.key(arch)
+        if key not in self._index:
+            self._index[key] = len(self.archs)
+            self.archs.append(arch)
+            self.embeddings = np.vstack([self.embeddings, self.embed([arch])])
+        return self._index[key]
 
     def embed(self, archs: list[Arch]) -> np.ndarray:
         """Scaled embeddings of any architectures (in the pool or not)."""
