@@ -36,7 +36,7 @@ class Bananas(Strategy):
         self.n_candidates, self.n_parents = n_candidates, n_parents
         self._archs: list[Arch] = []
         self._values: list[float] = []
-        self._models: list[torch.nn.Module] = []
+        self._model: torch.nn.Module | None = None
         self._trained_on = -1
 
     def _observe(self, arch: Arch, score: float) -> None:
@@ -49,14 +49,15 @@ class Bananas(Strategy):
         if self._trained_on != len(self._archs):
             x = adjacency_one_hot(self.space, self._archs)
             y = standardize(np.asarray(self._values))
-            self._models = [fit_mlp(x, y, seed=int(self.rng.integers(2**31))) for _ in range(self.ensemble)]
+            self._model = fit_mlp(x, y, seed=int(self.rng.integers(2**31)), members=self.ensemble)
             self._trained_on = len(self._archs)
         candidates = self._candidates()
         if not candidates:
             return self.space.sample(self.rng)
         x = torch.as_tensor(adjacency_one_hot(self.space, candidates), dtype=torch.float32)
+        assert self._model is not None
         with torch.no_grad():
-            predictions = np.stack([m(x).squeeze(-1).numpy() for m in self._models])
+            predictions = self._model(x).numpy()
         draws = self.rng.normal(predictions.mean(0), predictions.std(0) + 1e-9)
         return candidates[int(np.argmax(draws))]
 
