@@ -6,8 +6,6 @@ from toy_space import ToyChainSpace
 from vaenas.errors import CheckpointError
 from vaenas.spaces import make_space
 from vaenas.vae import ArchVAE, VAEConfig, measure_quality, pretrain
-from vaenas.vae.model import pair_mask
-from vaenas.vae.tensors import to_tensors
 
 TOY = ToyChainSpace()
 
@@ -15,16 +13,32 @@ TOY = ToyChainSpace()
 @pytest.fixture(scope="module")
 def toy_vae():
     archs = list(TOY.enumerate())
-    # beta 0.2: at the default 0.5 the rare 1- and 2-layer chains (12 of 363) lose their codes
-    return ArchVAE(TOY, VAEConfig(epochs=60, batch_size=32, seed=1, beta=0.2)).fit(archs), archs
+    return ArchVAE(TOY, VAEConfig(epochs=40, batch_size=32, seed=1)).fit(archs), archs
 
 
 def test_round_trip_on_variable_node_counts(toy_vae):
     vae, archs = toy_vae
-    decoded = vae.decode(vae.encode_nodes(archs))
+    decoded = vae.decode(vae.encode(archs))
     exact = np.mean([d == a for d, a in zip(decoded, archs)])
-    assert exact == 1.0
-    assert {len(d) for d in decoded if d is not None} == {1, 2, 3, 4, 5}
+    assert exact >= 0.99
+    assert {len(d) for d in decoded} == {1, 2, 3, 4, 5}
+
+
+def test_every_prior_sample_decodes_to_a_valid_architecture(toy_vae):
+    vae, _ = toy_vae
+    samples = vae.sample(500, seed=3)
+    assert all(s is not None and TOY.from_graph(TOY.to_graph(s)) == s for s in samples)
+    assert len({len(s) for s in samples}) >= 3  # node counts are decoded, not fixed
+
+
+def test_interpolation_runs_from_one_architecture_to_the_other(toy_vae):
+    vae, _ = toy_vae
+    a, b = ("a",), ("c", "b", "a", "c", "b")
+    path = vae.interpolate(a, b, steps=6)
+    assert len(path) == 6 and path[0] == a and path[-1] == b
+    assert all(p is not None for p in path)
+    with pytest.raises(ValueError, match="at least 2 steps"):
+        vae.interpolate(a, b, steps=1)
 
 
 def test_padding_does_not_leak_into_real_nodes(toy_vae):
@@ -33,9 +47,18 @@ def test_padding_does_not_leak_into_real_nodes(toy_vae):
     alone = vae.encode([short])
     in_batch = vae.encode([long_, short, ("b", "b")])[1]
     np.testing.assert_allclose(alone[0], in_batch, atol=1e-5)
-    tensors = to_tensors([TOY.to_graph(short)], TOY.node_ops, TOY.max_nodes)
+    tensors = vae.graph_tensors([short])
     assert tensors.mask[0].tolist() == [True] * 3 + [False] * 4
-    assert pair_mask(tensors.mask)[0].sum().item() == 3  # pairs among 3 real nodes
+    assert tensors.steps[0].tolist() == [True] * 4 + [False] * 3  # three nodes and the END
+
+
+def test_decode_rules_of_the_chain_reach_the_tensors(toy_vae):
+    vae, _ = toy_vae
+    tensors = vae.graph_tensors([("a", "b")])
+    vocab = list(TOY.node_ops) + ["END"]
+    allowed = [{vocab[c] for c in np.flatnonzero(row)} for row in tensors.op_allowed[0][:5].numpy()]
+    assert allowed == [{"input"}, {"a", "b", "c"}, {"a", "b", "c", "output"}, {"a", "b", "c", "output"}, {"END"}]
+    assert not tensors.edge_free.any()  # a chain's edges are all forced
 
 
 def test_embeddings_are_fixed_size_and_deterministic(toy_vae):
@@ -50,12 +73,13 @@ def test_elbo_terms_are_finite_and_training_lowers_them():
     vae = ArchVAE(TOY, VAEConfig(epochs=1, seed=0))
     data = vae.graph_tensors(archs)
     torch.manual_seed(0)
-    before, parts = vae.model.loss(data, beta=0.5)
+    before, parts = vae.model.loss(data, beta=0.1)
     assert set(parts) == {"op", "adj", "kl"} and all(np.isfinite(v) for v in parts.values())
     trained = ArchVAE(TOY, VAEConfig(epochs=20, batch_size=32, seed=0)).fit(archs)
     torch.manual_seed(0)
-    after, _ = trained.model.loss(data, beta=0.5)
+    after, after_parts = trained.model.loss(data, beta=0.1)
     assert after.item() < before.item() / 2
+    assert after_parts["op"] < parts["op"] / 5  # the reconstruction term is what falls
 
 
 def test_quality_metrics_on_nb201_subset():
@@ -65,10 +89,10 @@ def test_quality_metrics_on_nb201_subset():
     picks = rng.permutation(len(all_archs))
     train = [all_archs[i] for i in picks[:4000]]
     held_out = [all_archs[i] for i in picks[4000:4400]]
-    vae = ArchVAE(space, VAEConfig(epochs=8, seed=0)).fit(train)
+    vae = ArchVAE(space, VAEConfig(epochs=10, batch_size=64, seed=0)).fit(train)
     quality = measure_quality(vae, held_out, train, n_prior=2000)
     assert quality.recon_acc >= 0.95 and quality.op_acc >= 0.99 and quality.adj_acc == 1.0
-    assert quality.validity >= 0.95
+    assert quality.validity == 1.0
     assert 0 < quality.novelty <= 1 and 0 < quality.uniqueness <= 1
 
 
@@ -94,12 +118,13 @@ def test_checkpoint_of_another_space_is_refused(toy_vae, tmp_path):
         ArchVAE.load(tmp_path / "vae.pt", make_space("nb201"))
 
 
-def test_checkpoint_of_another_version_is_refused(toy_vae, tmp_path):
+@pytest.mark.parametrize("version, words", [(999, "format 999"), (1, "one latent per node")])
+def test_checkpoint_of_another_version_is_refused(toy_vae, tmp_path, version, words):
     toy_vae[0].save(tmp_path / "vae.pt")
     checkpoint = torch.load(tmp_path / "vae.pt", weights_only=True)
-    checkpoint["format_version"] = 999
+    checkpoint["format_version"] = version
     torch.save(checkpoint, tmp_path / "old.pt")
-    with pytest.raises(CheckpointError, match="format 999"):
+    with pytest.raises(CheckpointError, match=words):
         ArchVAE.load(tmp_path / "old.pt", TOY)
 
 

@@ -4,7 +4,8 @@ import itertools
 
 import numpy as np
 
-from vaenas.spaces import ArchGraph, SearchSpace
+from vaenas.spaces import END_OF_GRAPH, ArchGraph, SearchSpace
+from vaenas.spaces.graph import chain_edges
 
 OPS = ("a", "b", "c")
 MAX_LAYERS = 5
@@ -37,6 +38,17 @@ class ToyChainSpace(SearchSpace):
     def enumerate(self):
         for n in range(1, MAX_LAYERS + 1):
             yield from itertools.product(OPS, repeat=n)
+
+    def next_ops(self, prefix):
+        n, ops = prefix.n_nodes, prefix.ops
+        if n == 0:
+            return ("input",)
+        if ops[-1] == "output":
+            return (END_OF_GRAPH,)
+        return (*OPS, "output") if 1 < n <= MAX_LAYERS else OPS if n == 1 else ("output",)
+
+    def node_edges(self, prefix):
+        return chain_edges(prefix)
 
     def to_graph(self, arch):
         n = len(arch) + 2

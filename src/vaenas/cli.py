@@ -323,19 +323,50 @@ def latent_map(
     objective: Objective = None,
     out: Annotated[Path, typer.Option(help="PNG file to write.")] = Path("runs/map.png"),
     method: Annotated[str, typer.Option(help="Projection: pca or tsne.")] = "pca",
+    interpolate: Annotated[
+        int, typer.Option(help="Architectures decoded on the line between two good ones (0: no line).")
+    ] = 10,
     vae: Annotated[Path | None, typer.Option(help="VAE checkpoint; default: the cached one.")] = None,
     cache_dir: CacheDir = None,
 ) -> None:
-    """Draw every architecture's embedding in 2-D, coloured by its value."""
+    """Draw every architecture's embedding in 2-D, coloured by its value, and the
+    architectures decoded along a straight latent line between two good ones."""
+    if interpolate == 1 or interpolate < 0:
+        raise InvalidArgumentError(f"--interpolate must be 0 (no line) or at least 2, got {interpolate}")
     search_space = make_space(space)
     scorer = make_objective(objective or space, dataset)
     model = ArchVAE.load(vae, search_space) if vae else _cached(search_space, cache_dir)
     archs = list(search_space.enumerate())
     values = np.array([scorer.evaluate(a).value for a in archs])
-    coords = project_2d(model.encode(archs), method)
+    embeddings = model.encode(archs)
+    coords = project_2d(embeddings, method)
+    route = route_values = None
+    if interpolate:
+        a, b = _line_ends(embeddings, values)
+        line = model.interpolate(archs[a], archs[b], interpolate)
+        index = {search_space.key(arch): i for i, arch in enumerate(archs)}
+        on_line = [index[search_space.key(arch)] for arch in line if arch is not None]
+        route, route_values = coords[on_line], values[on_line]
+        table = Table(title="decoded along the line from A to B")
+        for column in ("step", "architecture", f"{dataset} value"):
+            table.add_column(column)
+        for step, i in enumerate(on_line):
+            table.add_row(str(step), search_space.format(archs[i]), f"{values[i]:.2f}")
+        console.print(table)
     out.parent.mkdir(parents=True, exist_ok=True)
-    plot_latent_map(out, coords, values, f"{space} latent space ({method.upper()})", f"{dataset} value")
+    plot_latent_map(
+        out, coords, values, f"{space} latent space ({method.upper()})", f"{dataset} value", route, route_values
+    )
     console.print(f"latent map of {len(archs)} architectures in {out}")
+
+
+def _line_ends(embeddings: np.ndarray, values: np.ndarray) -> tuple[int, int]:
+    """The best architecture, and the best of those at least the median latent distance
+    from it: two good architectures far enough apart for the line to say something."""
+    a = int(np.argmax(values))
+    distance = np.linalg.norm(embeddings - embeddings[a], axis=1)
+    far = np.flatnonzero(distance >= np.median(distance))
+    return a, int(far[np.argmax(values[far])])
 
 
 def _warm_vae_cache(config: StudyConfig, strategies: list[str]) -> None:

@@ -154,16 +154,26 @@ def project_2d(embeddings: np.ndarray, method: str = "pca", seed: int = 0) -> np
 
 
 def plot_latent_map(
-    path: Path, coords: np.ndarray, values: np.ndarray | None, title: str, label: str
+    path: Path,
+    coords: np.ndarray,
+    values: np.ndarray | None,
+    title: str,
+    label: str,
+    route: np.ndarray | None = None,
+    route_values: np.ndarray | None = None,
 ) -> None:
     """Scatter of 2-D latent coordinates coloured by value: smooth colour means a latent
-    space where neighbours perform alike."""
+    space where neighbours perform alike. With `route` (the 2-D coordinates of the
+    architectures decoded along a straight latent line) and their values, the line is
+    drawn over the map and a second panel gives the value at each step."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6.4, 5.4))
+    panels = 1 if route is None else 2
+    fig, axes = plt.subplots(1, panels, figsize=(6.4 * panels, 5.4), squeeze=False)
+    ax = axes[0, 0]
     if values is None:
         ax.scatter(coords[:, 0], coords[:, 1], s=2, alpha=0.5)
     else:
@@ -176,6 +186,19 @@ def plot_latent_map(
     ax.set_title(title)
     ax.set_xticks([])
     ax.set_yticks([])
+    if route is not None and route_values is not None:
+        ax.plot(route[:, 0], route[:, 1], "-o", color="crimson", ms=4, lw=1.2, label="decoded line")
+        for end, name in ((0, "A"), (-1, "B")):
+            ax.annotate(name, route[end], xytext=(4, 4), textcoords="offset points", color="crimson")
+        ax.legend(loc="lower right")
+        right = axes[0, 1]
+        steps = np.arange(len(route_values))
+        right.plot(steps, route_values, "-o", color="crimson")
+        right.set_xticks(steps, ["A", *[str(i) for i in steps[1:-1]], "B"])
+        right.set_xlabel("step along the straight latent line from A to B (each decoded)")
+        right.set_ylabel(label)
+        right.set_title("interpolation between two good architectures")
+        right.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

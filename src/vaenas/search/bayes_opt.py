@@ -1,5 +1,6 @@
 """Latent Bayesian optimisation: a GP on VAE embeddings (joined with the architecture's
-one-hot encoding), expected improvement over the encoded pool."""
+one-hot encoding), expected improvement over the encoded pool and over architectures
+decoded from latent points near the best ones."""
 
 from __future__ import annotations
 
@@ -40,14 +41,20 @@ class LatentBO(LatentStrategy):
         seed: int = 0,
         acquisition: str = "ei",
         features: str = "latent+onehot",
+        generate: int = 200,
+        radius: float = 0.1,
         **latent: Any,
     ) -> None:
-        """`latent` holds LatentStrategy's options: vae, n_init, pool_size."""
+        """`generate` latent points are drawn at each ask around the 5 best observed
+        architectures (`radius`: the spread, as a share of the pool's range) and decoded
+        into candidates beside the pool, when the pool does not hold the whole space.
+        `latent` holds LatentStrategy's options: vae, n_init, pool_size."""
         for option, value, allowed in (("features", features, FEATURES), ("acquisition", acquisition, ACQUISITIONS)):
             if value not in allowed:
                 raise UnknownNameError(f"unknown bo {option} {value!r}; choose one of: {', '.join(allowed)}")
         super().__init__(space, seed, **latent)
         self.acquisition, self.features = acquisition, features
+        self.generate, self.radius = generate, radius
         self._gp = LatentGP()
         self._fitted_on = -1
         self._one_hot = np.zeros((0, 0))
@@ -77,6 +84,9 @@ class LatentBO(LatentStrategy):
         if self._fitted_on != len(y):
             self._gp.fit(self._x(self._observed), y)
             self._fitted_on = len(y)
+        if self.generate and not self.pool.complete:
+            best = np.asarray(self._observed)[np.argsort(y)[::-1][:5]]
+            self.pool.decode_around(self.pool.embeddings[best], self.generate, self.radius, self.rng)
         candidates = np.flatnonzero(~self.seen_mask())
         mean, std = self._gp.predict(self._x(candidates), self._x(self.pending_indices()))
         scores = acquisition_values(mean, std, float(y.max()), self.acquisition)

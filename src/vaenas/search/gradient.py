@@ -16,9 +16,9 @@ from vaenas.spaces import Arch, SearchSpace
 @STRATEGIES.register("grad")
 class LatentGradient(LatentStrategy):
     """Fits an MLP predictor on the embeddings of the evaluated architectures, moves the
-    per-node latents of the best ones uphill on it with growing step sizes (as NAO does)
-    and decodes; a decode that is invalid or already seen falls back to the nearest
-    unseen pool member of the ascended embedding."""
+    latent points of the best ones uphill on it with growing step sizes (as NAO does)
+    and decodes; a decode that is already seen falls back to the nearest unseen pool
+    member of the ascended point."""
 
     name = "grad"
 
@@ -47,13 +47,12 @@ class LatentGradient(LatentStrategy):
             self._predictor = fit_mlp(x, standardize(np.asarray(self._values)), seed=int(self.rng.integers(2**31)))
             self._trained_on = len(self._values)
         order = np.argsort(self._values)[::-1][: self.n_starts]
-        start = self.pool.archs[self._observed[int(order[self._round % len(order)])]]
+        start = self._observed[int(order[self._round % len(order)])]
         self._round += 1
-        mask = self.pool.vae.graph_tensors([start]).mask.float().unsqueeze(-1)
-        origin = torch.as_tensor(self.pool.vae.encode_nodes([start]), dtype=torch.float32)
+        origin = torch.as_tensor(self.pool.unit_to_raw(self.pool.embeddings[[start]]), dtype=torch.float32)
         point = None
         for step_size in self.step_sizes:
-            z, point = self._ascend(origin, mask, step_size)
+            z, point = self._ascend(origin, step_size)
             arch = self.pool.vae.decode(z)[0]
             if arch is not None and not self.is_seen(arch):
                 return arch
@@ -61,18 +60,14 @@ class LatentGradient(LatentStrategy):
         index = self.pool.nearest(point, self.seen_mask())
         return self.pool.archs[index] if index is not None else self.space.sample(self.rng)
 
-    def _ascend(self, origin: torch.Tensor, mask: torch.Tensor, step_size: float) -> tuple[np.ndarray, np.ndarray]:
-        """Node latents after `steps` normalized gradient steps, and their scaled embedding."""
+    def _ascend(self, origin: torch.Tensor, step_size: float) -> tuple[np.ndarray, np.ndarray]:
+        """The latent point after `steps` normalized gradient steps, and its scaled form."""
         assert self._predictor is not None
         z = origin.clone().requires_grad_(True)
         for _ in range(self.steps):
-            score = self._predictor(self._embedding(z, mask)).sum()
+            score = self._predictor((z - self._low) / self._span).sum()
             (gradient,) = torch.autograd.grad(score, z)
             with torch.no_grad():
                 z += step_size * gradient / (gradient.norm() + 1e-12)
         with torch.no_grad():
-            return z.numpy(), self._embedding(z, mask).numpy()[0]
-
-    def _embedding(self, z: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        pooled = (z * mask).sum(1) / mask.sum(1)
-        return (pooled - self._low) / self._span
+            return z.numpy(), ((z - self._low) / self._span).numpy()[0]

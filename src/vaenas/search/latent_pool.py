@@ -13,8 +13,9 @@ DEFAULT_POOL_SIZE = 20_000
 class LatentPool:
     """Architectures with their VAE embeddings, scaled to the unit cube.
 
-    A finite space is encoded whole; an infinite one by `size` distinct random samples.
-    Architectures told to a strategy but missing from the pool are encoded and appended.
+    A finite space is encoded whole; a larger one by `size` distinct random samples.
+    Architectures told to a strategy, or decoded from latent points, but missing from the
+    pool are encoded and appended (`initial_size` counts the sampled ones).
     """
 
     def __init__(self, vae: ArchVAE, rng: np.random.Generator, size: int = DEFAULT_POOL_SIZE) -> None:
@@ -26,6 +27,9 @@ class LatentPool:
         raw = vae.encode(archs)
         self.low, self.high = raw.min(0), raw.max(0)
         self.embeddings = self._scale(raw)
+        self.initial_size = len(archs)
+        self.complete = self.space.size is not None and len(archs) >= self.space.size
+        """Whether the pool holds the whole space (then decoding finds nothing new)."""
 
     def __len__(self) -> int:
         return len(self.archs)
@@ -39,12 +43,30 @@ class LatentPool:
 
     def index_of(self, arch: Arch) -> int:
         """Pool index of `arch`, encoding and appending it when it is new."""
-        key = self.space.key(arch)
-        if key not in self._index:
-            self._index[key] = len(self.archs)
-            self.archs.append(arch)
-            self.embeddings = np.vstack([self.embeddings, self.embed([arch])])
-        return self._index[key]
+        return self.add([arch])[0]
+
+    def add(self, archs: list[Arch]) -> list[int]:
+        """Pool indices of `archs`, encoding and appending the new ones in one batch."""
+        new: dict[str, Arch] = {}
+        for arch in archs:
+            key = self.space.key(arch)
+            if key not in self._index and key not in new:
+                new[key] = arch
+        if new:
+            for key, arch in new.items():
+                self._index[key] = len(self.archs)
+                self.archs.append(arch)
+            self.embeddings = np.vstack([self.embeddings, self.embed(list(new.values()))])
+        return [self._index[self.space.key(arch)] for arch in archs]
+
+    def decode_around(self, centres: np.ndarray, n: int, radius: float, rng: np.random.Generator) -> list[int]:
+        """Pool indices of the architectures decoded from `n` points drawn around the
+        scaled `centres` (a Gaussian of `radius` times the pool's range, per dimension):
+        the trust region around incumbents from which generated proposals come."""
+        picks = centres[rng.integers(len(centres), size=n)]
+        points = picks + radius * rng.standard_normal(picks.shape)
+        decoded = [a for a in self.vae.decode(self.unit_to_raw(points)) if a is not None]
+        return self.add(decoded)
 
     def embed(self, archs: list[Arch]) -> np.ndarray:
         """Scaled embeddings of any architectures (in the pool or not)."""

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from vaenas.spaces.graph import ArchGraph
+from vaenas.spaces.graph import END_OF_GRAPH, ArchGraph
 
 Arch = Hashable
 """An architecture: an immutable value whose form each space defines."""
@@ -20,7 +20,9 @@ class SearchSpace(ABC):
     `key(arch)` is canonical: two architectures share a key exactly when the space
     treats them as the same query. `to_graph` / `from_graph` convert to the DAG that
     the architecture VAE models; `from_graph` returns None for a graph that is not a
-    valid architecture of the space.
+    valid architecture of the space. `next_ops` and `node_edges` are the space's rules
+    for growing a graph node by node: the VAE's decoder follows them, so that every
+    latent point decodes to a valid architecture.
     """
 
     name: ClassVar[str]
@@ -86,6 +88,23 @@ class SearchSpace(ABC):
             if len(found) == n:
                 break
         return list(found.values())
+
+    def next_ops(self, prefix: ArchGraph) -> tuple[str, ...]:
+        """The ops the node after `prefix` may take, END_OF_GRAPH where the graph may stop
+        there. Every op offered must leave a prefix that some valid graph extends. The
+        default allows any op and any length, and leaves validity to `from_graph`."""
+        if prefix.n_nodes == 0:
+            return self.node_ops
+        if prefix.n_nodes == self.max_nodes:
+            return (END_OF_GRAPH,)
+        return (*self.node_ops, END_OF_GRAPH)
+
+    def node_edges(self, prefix: ArchGraph) -> tuple[np.ndarray, np.ndarray]:
+        """For the last node of `prefix` (its op set, its inputs not yet), which earlier
+        nodes must feed it and which may: two boolean arrays of length n_nodes - 1.
+        The default: none must, all may."""
+        n = prefix.n_nodes - 1
+        return np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
 
     @abstractmethod
     def to_graph(self, arch: Arch) -> ArchGraph:

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+END_OF_GRAPH = "<end>"
+"""What `SearchSpace.next_ops` offers when a graph may (or must) stop growing."""
+
 
 @dataclass(frozen=True, eq=False)
 class ArchGraph:
@@ -31,3 +34,11 @@ class ArchGraph:
         if not isinstance(other, ArchGraph):
             return NotImplemented
         return self.ops == other.ops and np.array_equal(self.adjacency, other.adjacency)
+
+
+def chain_edges(prefix: ArchGraph) -> tuple[np.ndarray, np.ndarray]:
+    """Edge rule of a chain: the last node of `prefix` reads the node before it, only."""
+    must = np.zeros(prefix.n_nodes - 1, dtype=bool)
+    if must.size:
+        must[-1] = True
+    return must, must.copy()

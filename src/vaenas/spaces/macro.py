@@ -11,7 +11,7 @@ import numpy as np
 
 from vaenas.errors import ArchitectureFormatError
 from vaenas.spaces.base import SearchSpace
-from vaenas.spaces.graph import ArchGraph
+from vaenas.spaces.graph import END_OF_GRAPH, ArchGraph, chain_edges
 from vaenas.spaces.registry import SPACES
 
 
@@ -145,6 +145,26 @@ class MacroSpace(SearchSpace):
         ops.append("output")
         n = len(ops)
         return ArchGraph(np.eye(n, k=1, dtype=np.uint8), tuple(ops))
+
+    def next_ops(self, prefix: ArchGraph) -> tuple[str, ...]:
+        """Input; per stage a run of one conv op whose length is an allowed depth; a
+        down-sampling node between stages; output after the last stage."""
+        ops = prefix.ops
+        if not ops:
+            return ("input",)
+        if ops[-1] == "output":
+            return (END_OF_GRAPH,)
+        if ops[-1] in ("input", DOWNSAMPLE):
+            return self.node_ops[1:-2]  # the conv ops
+        stage = ops.count(DOWNSAMPLE)
+        run = len(ops) - 1 - max(i for i, op in enumerate(ops) if op in ("input", DOWNSAMPLE))
+        allowed = (ops[-1],) if run < max(self.depths) else ()
+        if run in self.depths:
+            allowed += (DOWNSAMPLE,) if stage < self.stages - 1 else ("output",)
+        return allowed
+
+    def node_edges(self, prefix: ArchGraph) -> tuple[np.ndarray, np.ndarray]:
+        return chain_edges(prefix)
 
     def from_graph(self, graph: ArchGraph) -> MacroArch | None:
         n, ops = graph.n_nodes, graph.ops

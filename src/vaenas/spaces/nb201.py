@@ -9,7 +9,7 @@ import numpy as np
 
 from vaenas.errors import ArchitectureFormatError
 from vaenas.spaces.base import SearchSpace
-from vaenas.spaces.graph import ArchGraph
+from vaenas.spaces.graph import END_OF_GRAPH, ArchGraph
 from vaenas.spaces.registry import SPACES
 
 OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
@@ -125,6 +125,20 @@ class Nb201Space(SearchSpace):
 
     def to_graph(self, arch: Nb201Arch) -> ArchGraph:
         return ArchGraph(ADJACENCY.copy(), ("input", *arch, "output"))
+
+    def next_ops(self, prefix: ArchGraph) -> tuple[str, ...]:
+        """Input, an op per edge, output: the node-op graph has one fixed shape."""
+        n = prefix.n_nodes
+        if n == 0:
+            return ("input",)
+        if n <= len(EDGES):
+            return OPS
+        return ("output",) if n == len(EDGES) + 1 else (END_OF_GRAPH,)
+
+    def node_edges(self, prefix: ArchGraph) -> tuple[np.ndarray, np.ndarray]:
+        n = prefix.n_nodes
+        must = ADJACENCY[: n - 1, n - 1].astype(bool)
+        return must, must.copy()
 
     def from_graph(self, graph: ArchGraph) -> Nb201Arch | None:
         ops = graph.ops

@@ -12,11 +12,13 @@ import numpy as np
 import torch
 
 from vaenas.errors import CheckpointError
-from vaenas.spaces import Arch, SearchSpace, make_space
+from vaenas.spaces import END_OF_GRAPH, Arch, ArchGraph, SearchSpace, make_space
 from vaenas.vae.model import GraphVAE, VAEConfig
-from vaenas.vae.tensors import GraphTensors, from_outputs, to_tensors
+from vaenas.vae.tensors import GraphTensors, to_tensors
 
-CHECKPOINT_VERSION = 1
+CHECKPOINT_VERSION = 2
+"""2: one latent point per graph and a node-by-node decoder; 1 had a latent per node."""
+CHUNK = 4096
 
 EpochCallback = Callable[[int, int, float], None]
 """Called after each epoch with (epoch, epochs, mean training loss)."""
@@ -26,8 +28,8 @@ class ArchVAE:
     """Learns a latent space of a search space's architectures without labels.
 
     `fit(archs)` trains on the graphs of `archs`; `encode(archs)` gives each architecture's
-    fixed-size embedding (mean of its node means); `encode_nodes` and `decode` work on the
-    per-node latents (N_max x latent_dim), which is what the decoder reads.
+    point in the latent space (latent_dim numbers, whatever its node count); `decode(z)`,
+    `sample(n)` and `interpolate(a, b)` go back from latent points to architectures.
     """
 
     def __init__(self, space: SearchSpace, config: VAEConfig | None = None) -> None:
@@ -73,36 +75,79 @@ class ArchVAE:
 
     # -- latent space -----------------------------------------------------------------
     def encode(self, archs: Sequence[Arch]) -> np.ndarray:
-        """(n, latent_dim) embeddings: the mean of the real nodes' posterior means."""
+        """(n, latent_dim) posterior means: each architecture's point in the latent space."""
         data = self.graph_tensors(archs)
-        mu = self._posterior_means(data)
-        mask = data.mask.unsqueeze(-1).float()
-        return ((mu * mask).sum(1) / mask.sum(1)).numpy()
-
-    def encode_nodes(self, archs: Sequence[Arch]) -> np.ndarray:
-        """(n, max_nodes, latent_dim) per-node posterior means: what `decode` reads back."""
-        return self._posterior_means(self.graph_tensors(archs)).numpy()
-
-    def decode(self, z: np.ndarray) -> list[Arch | None]:
-        """Architectures for per-node latents (n, max_nodes, latent_dim); None where the
-        decoded graph is not a valid architecture of the space."""
-        with torch.no_grad():
-            adjacency, ops = self.model.decode(torch.as_tensor(z, dtype=torch.float32))
-        return [self.space.from_graph(g) for g in from_outputs(adjacency, ops, self.vocab)]
-
-    def sample_prior(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        """Per-node latents drawn from the N(0, I) prior."""
-        return rng.standard_normal((n, self.max_nodes, self.config.latent_dim)).astype(np.float32)
-
-    def graph_tensors(self, archs: Sequence[Arch]) -> GraphTensors:
-        """Padded adjacency, op indices and node mask of the architectures' graphs."""
-        return to_tensors([self.space.to_graph(a) for a in archs], self.vocab, self.max_nodes)
-
-    def _posterior_means(self, data: GraphTensors, chunk: int = 4096) -> torch.Tensor:
         with torch.no_grad():
             return torch.cat(
-                [self.model.encode(data.select(slice(i, i + chunk)))[0] for i in range(0, len(data), chunk)]
-            )
+                [self.model.encode(data.select(slice(i, i + CHUNK)))[0] for i in range(0, len(data), CHUNK)]
+            ).numpy()
+
+    def decode(self, z: np.ndarray) -> list[Arch | None]:
+        """The most likely architecture of each latent point (n, latent_dim), built node by
+        node under the space's rules, so valid in every space that states its rules (all
+        bundled ones); None only where a space without rules rejects the graph."""
+        z = np.asarray(z, dtype=np.float32).reshape(-1, self.config.latent_dim)
+        archs: list[Arch | None] = []
+        for i in range(0, len(z), CHUNK):
+            archs += [self.space.from_graph(g) for g in self._decode_graphs(torch.as_tensor(z[i : i + CHUNK]))]
+        return archs
+
+    def sample(self, n: int, seed: int | np.random.Generator = 0) -> list[Arch | None]:
+        """Architectures decoded from `n` points drawn from the N(0, I) prior."""
+        return self.decode(self.sample_prior(n, np.random.default_rng(seed)))
+
+    def interpolate(self, a: Arch, b: Arch, steps: int = 8) -> list[Arch | None]:
+        """Architectures decoded along the straight line from `a`'s latent point to `b`'s,
+        both ends included."""
+        if steps < 2:
+            raise ValueError(f"interpolate needs at least 2 steps, got {steps}")
+        ends = self.encode([a, b])
+        weights = np.linspace(0.0, 1.0, steps)[:, None]
+        return self.decode((1 - weights) * ends[0] + weights * ends[1])
+
+    def sample_prior(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """(n, latent_dim) points drawn from the N(0, I) prior."""
+        return rng.standard_normal((n, self.config.latent_dim)).astype(np.float32)
+
+    def graph_tensors(self, archs: Sequence[Arch]) -> GraphTensors:
+        """Padded graphs of the architectures with the space's decode rules."""
+        return to_tensors(self.space, [self.space.to_graph(a) for a in archs])
+
+    def _decode_graphs(self, z: torch.Tensor) -> list[ArchGraph]:
+        """Greedy node-by-node decoding: at each step the most likely allowed op, then
+        the forced edges and the free ones the model gives odds above even."""
+        space, model, n_max = self.space, self.model, self.max_nodes
+        classes = {op: i for i, op in enumerate(self.vocab)}
+        classes[END_OF_GRAPH] = end = len(self.vocab)
+        batch = len(z)
+        adjacency = np.zeros((batch, n_max, n_max), dtype=np.uint8)
+        ops: list[list[str]] = [[] for _ in range(batch)]
+        open_ = np.ones(batch, dtype=bool)
+        previous = torch.zeros(batch, model.n_classes + n_max)
+        with torch.no_grad():
+            hidden = model.initial_state(z)
+            for t in range(n_max):
+                state, hidden = model.step(z, previous, t, hidden)
+                allowed = np.zeros((batch, model.n_classes), dtype=bool)
+                allowed[~open_, end] = True
+                for b in np.flatnonzero(open_):
+                    prefix = ArchGraph(adjacency[b, :t, :t], tuple(ops[b]))
+                    allowed[b, [classes[op] for op in space.next_ops(prefix)]] = True
+                logits = model.op_head(state).masked_fill(~torch.from_numpy(allowed), -torch.inf)
+                choice = logits.argmax(-1)
+                edge_odds = model.edge_logits(state, choice).numpy()[:, :t] > 0
+                for b in np.flatnonzero(open_):
+                    if choice[b] == end:
+                        open_[b] = False
+                        continue
+                    ops[b].append(self.vocab[choice[b]])
+                    must, may = space.node_edges(ArchGraph(adjacency[b, : t + 1, : t + 1], tuple(ops[b])))
+                    adjacency[b, :t, t] = must | (may & edge_odds[b])
+                inputs = torch.from_numpy(adjacency[:, :, t].astype(np.float32))
+                previous = model.node_features(choice, inputs)
+                if not open_.any():
+                    break
+        return [ArchGraph(adjacency[b, : len(o), : len(o)].copy(), tuple(o)) for b, o in enumerate(ops)]
 
     # -- checkpoints ------------------------------------------------------------------
     def save(self, path: Path | str) -> None:
@@ -126,10 +171,12 @@ class ArchVAE:
         """Loads a checkpoint; with `space`, refuses one trained on another space."""
         path = Path(path)
         checkpoint = _read_checkpoint(path)
-        if checkpoint.get("format_version") != CHECKPOINT_VERSION:
+        version = checkpoint.get("format_version")
+        if version != CHECKPOINT_VERSION:
+            older = " (an older vaenas, whose VAE had one latent per node)" if version == 1 else ""
             raise CheckpointError(
-                f"{path} has checkpoint format {checkpoint.get('format_version')!r}, this vaenas "
-                f"reads {CHECKPOINT_VERSION}; pretrain again with `vaenas pretrain`"
+                f"{path} has checkpoint format {version!r}{older}, this vaenas reads "
+                f"{CHECKPOINT_VERSION}; pretrain again with `vaenas pretrain`"
             )
         space = space or make_space(checkpoint["space"])
         if checkpoint["space"] != space.name or tuple(checkpoint["node_ops"]) != tuple(space.node_ops):
