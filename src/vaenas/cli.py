@@ -280,7 +280,7 @@ def compare(
     console.print(f"summary.csv, regret.png and queries_to_regret.csv in {out}/")
 
 
-LatentDim = Annotated[int, typer.Option(help="Latent dimensions per node.")]
+LatentDim = Annotated[int, typer.Option(help="Latent dimensions (one Gaussian per architecture).")]
 
 
 @app.command()

@@ -30,7 +30,7 @@ class VAEConfig:
     beta: float = 0.1
     kl_warmup: float = 0.3
     """Share of training steps over which beta rises linearly from 0 (KL annealing)."""
-    epochs: int = 16
+    epochs: int = 12
     batch_size: int = 256
     lr: float = 3e-3
     seed: int = 0
