@@ -100,9 +100,14 @@ def test_pretrain_then_map(tmp_path):
     assert {"recon_acc", "op_acc", "adj_acc", "validity", "uniqueness", "novelty", "seconds"} <= set(metrics)
     assert metrics["n_train"] + metrics["n_held_out"] == 15_625 and metrics["n_held_out"] == 1563
     picture = tmp_path / "map.png"
-    result = run("map", "--vae", str(out / "vae.pt"), "--out", str(picture))
+    result = run("map", "--vae", str(out / "vae.pt"), "--interpolate", "6", "--out", str(picture))
     assert result.exit_code == 0, result.output
     assert picture.read_bytes()[:4] == b"\x89PNG"
+    assert "decoded along the line from A to B" in result.output
+    steps = [line for line in result.output.splitlines() if "|" in line and "~0|" in line]
+    assert len(steps) >= 2  # rows of decoded nb201 cells
+    result = run("map", "--vae", str(out / "vae.pt"), "--interpolate", "1", "--out", str(picture))
+    assert result.exit_code == 2 and "--interpolate must be 0" in result.output
 
 
 def test_map_with_a_corrupt_checkpoint_is_one_line_and_exit_status_2(tmp_path):
