@@ -1,14 +1,22 @@
+import numpy as np
 import pytest
 
 from vaenas.spaces import make_space
-from vaenas.vae import cached_vae
+from vaenas.vae import ArchVAE, VAEConfig, cached_vae
+from vaenas.vae.pretrain import CHECKPOINT_FILE, cache_folder
 
 
 @pytest.fixture(scope="session")
 def vae_cache(tmp_path_factory):
-    """A cache holding the default nb201 VAE, pretrained once per test session (~20 s)."""
+    """A cache holding default-settings VAEs for nb201 and macro, as `vaenas search` finds
+    them, but trained on 3,000 architectures instead of 15,625 / 20,000: the tests that
+    use it check the search pipeline, not the VAE's quality (tests/test_vae.py does that),
+    and full pretraining would take minutes of the suite."""
     folder = tmp_path_factory.mktemp("vae-cache")
-    cached_vae(make_space("nb201"), cache_dir=folder)
+    for name in ("nb201", "macro"):
+        space = make_space(name)
+        archs = space.enumerate_or_sample(3000, np.random.default_rng(0))
+        ArchVAE(space, VAEConfig()).fit(archs).save(cache_folder(space, VAEConfig(), folder) / CHECKPOINT_FILE)
     return folder
 
 

@@ -70,6 +70,12 @@ def default_cache_dir() -> Path:
     return Path(base) / "vaenas"
 
 
+def cache_folder(space: SearchSpace, config: VAEConfig, cache_dir: Path | None = None) -> Path:
+    """Where the cache keeps the VAE of `space` and `config` (a digest of the settings)."""
+    digest = hashlib.sha1(json.dumps(asdict(config), sort_keys=True).encode()).hexdigest()[:10]
+    return (cache_dir or default_cache_dir()) / f"{space.name}-v{CHECKPOINT_VERSION}-{digest}"
+
+
 def cached_vae(
     space: SearchSpace,
     config: VAEConfig | None = None,
@@ -78,8 +84,7 @@ def cached_vae(
 ) -> ArchVAE:
     """The pretrained VAE for `space` and `config`, trained and cached on first use."""
     config = config or VAEConfig()
-    digest = hashlib.sha1(json.dumps(asdict(config), sort_keys=True).encode()).hexdigest()[:10]
-    folder = (cache_dir or default_cache_dir()) / f"{space.name}-v{CHECKPOINT_VERSION}-{digest}"
+    folder = cache_folder(space, config, cache_dir)
     if (folder / CHECKPOINT_FILE).is_file():
         return ArchVAE.load(folder / CHECKPOINT_FILE, space)
     vae, metrics = pretrain(space, config, on_epoch=on_epoch)
