@@ -19,12 +19,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from vaenas.study import Study, StudyConfig
+from vaenas.study import ConfiguredStudy, StudyConfig
 
 
 def timed(config: StudyConfig, out: Path, executor: str, workers: int | None) -> float:
     started = time.perf_counter()
-    result = Study(config, out, executor=executor, workers=workers).run()
+    result = ConfiguredStudy(config, out, executor=executor, workers=workers).run()
     assert result.n_trials == config.budget
     return time.perf_counter() - started
 

@@ -11,12 +11,13 @@ def vae_cache(tmp_path_factory):
     """A cache holding default-settings VAEs for nb201 and macro, as `vaenas search` finds
     them, but trained on 3,000 architectures instead of 15,625 / 20,000: the tests that
     use it check the search pipeline, not the VAE's quality (tests/test_vae.py does that),
-    and full pretraining would take minutes of the suite."""
+    and full pretraining would take minutes of the suite (so would the 300-step minimum,
+    which is left out here: 144 steps)."""
     folder = tmp_path_factory.mktemp("vae-cache")
     for name in ("nb201", "macro"):
         space = make_space(name)
         archs = space.enumerate_or_sample(3000, np.random.default_rng(0))
-        ArchVAE(space, VAEConfig()).fit(archs).save(cache_folder(space, VAEConfig(), folder) / CHECKPOINT_FILE)
+        ArchVAE(space, VAEConfig(min_steps=0)).fit(archs).save(cache_folder(space, VAEConfig(), folder) / CHECKPOINT_FILE)
     return folder
 
 

@@ -5,12 +5,23 @@ import pytest
 from typer.testing import CliRunner
 
 from vaenas.cli import app
+from vaenas.study import Journal
 
 runner = CliRunner()
 
 
 def run(*args):
     return runner.invoke(app, list(args))
+
+
+def test_strategy_options_reach_the_strategy_and_the_journal(tmp_path):
+    out = tmp_path / "s"
+    result = run("search", "--strategy", "re", "-S", "population_size=4", "--budget", "12", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    with Journal(out / "study.db") as journal:
+        assert journal.stored_config()["strategy_options"] == {"population_size": 4}
+    other = run("search", "--strategy", "re", "-S", "population_size=5", "--budget", "12", "--out", str(out))
+    assert other.exit_code == 2 and "strategy_options" in other.output
 
 
 def test_search_prints_the_result_table_and_resumes(tmp_path):
@@ -34,6 +45,9 @@ def test_search_prints_the_result_table_and_resumes(tmp_path):
         (["compare", "--seeds", "0"], "seeds must be at least 1"),
         (["compare", "--strategies", "rs,zz"], "unknown strategy 'zz'"),
         (["compare", "--first-seed", "-1"], "first seed must be at least 0"),
+        (["search", "--strategy", "re", "-S", "pop=3"], "strategy 're' has no option 'pop'; its options (defaults): population_size=10"),
+        (["search", "--strategy", "re", "-S", "population_size"], "must read KEY=VALUE"),
+        (["search", "--strategy", "re", "-S", "sample_size=0.5"], "sample_size=0.5 is not a int"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_status_2(tmp_path, args, message):
@@ -152,3 +166,30 @@ def test_train_with_a_bad_arch_file_is_one_line_and_exit_status_2(tmp_path):
     assert result.exit_code == 2 and "is not a best_arch.json" in result.output
     result = run("train", "--arch", "d1w32k3", "--data", "digits", "--out", str(tmp_path / "t"))
     assert result.exit_code == 2 and "1 stages separated by '+'" in result.output
+
+
+def test_ctrl_c_says_the_study_is_saved_exits_130_and_resume_goes_on(tmp_path):
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "study"
+    command = [sys.executable, "-m", "vaenas", "search", "--strategy", "rs", "--budget", "15000", "--out", str(out)]
+    search = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (out / "best_arch.json").exists():
+        time.sleep(0.2)
+    time.sleep(1.0)  # let trials accumulate
+    search.send_signal(signal.SIGINT)
+    _, stderr = search.communicate(timeout=60)
+    assert search.returncode == 130
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "saved" in lines[0] and "resume" in lines[0] and "Traceback" not in stderr
+    with sqlite3.connect(out / "study.db") as db:
+        done = db.execute("SELECT COUNT(*) FROM trials WHERE status != 'running'").fetchone()[0]
+    assert 0 < done < 15000
+    result = run("search", "--strategy", "rs", "--budget", str(done + 5), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "results.json").read_text())["n_trials"] == done + 5

@@ -6,9 +6,14 @@ import pytest
 from decode_rules import follows_rules, rule_walk
 from toy_space import ToyChainSpace
 
-from vaenas.spaces import make_space
+from vaenas.spaces import CellSpace, LayerSpace, make_space
 
-SPACES = [make_space("nb201"), make_space("macro"), ToyChainSpace()]
+USER_CELL = CellSpace(n_nodes=5, ops=["skip", "conv", "pool"])
+USER_LAYERS = LayerSpace([
+    {"depth": [1, 2], "width": [8, 16], "kernel": [3]},
+    {"depth": [2, 4], "width": [32], "kernel": [3, 5, 7]},
+])
+SPACES = [make_space("nb201"), make_space("macro"), ToyChainSpace(), USER_CELL, USER_LAYERS]
 
 
 @pytest.mark.parametrize("space", SPACES, ids=lambda s: s.name)

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from vaenas.study import Study, StudyConfig
+from vaenas.study import ConfiguredStudy, StudyConfig
 
 MACRO = dict(space="macro", objective="classifier", dataset="digits", strategy="rs")
 
@@ -24,7 +24,7 @@ def kill_one_busy_worker(study, killed, after_seconds):
     """Waits until a worker holds a trial, lets it run a moment, then SIGKILLs it."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        executor = getattr(study, "executor", None)
+        executor = getattr(study.study, "executor", None)
         busy = executor.busy_pids() if executor is not None else {}
         if busy:
             pid, number = next(iter(busy.items()))
@@ -49,7 +49,7 @@ def run_killing_one_worker(study):
 
 def test_pool_runs_trials_asynchronously_in_parallel(tmp_path):
     config = StudyConfig(**MACRO, budget=6, objective_options={"epochs": 1})
-    result = Study(config, tmp_path, executor="pool", workers=2).run()
+    result = ConfiguredStudy(config, tmp_path, executor="pool", workers=2).run()
     trials = rows(tmp_path)
     assert result.n_trials == 6 and all(t[2] == "complete" for t in trials)
     assert len({t[1] for t in trials}) == 6
@@ -59,7 +59,7 @@ def test_pool_runs_trials_asynchronously_in_parallel(tmp_path):
 
 def test_killed_worker_has_its_trial_retried_and_every_arch_is_evaluated_once(tmp_path):
     config = StudyConfig(**MACRO, budget=6, objective_options={"epochs": 4})
-    result, killed = run_killing_one_worker(Study(config, tmp_path, executor="pool", workers=2))
+    result, killed = run_killing_one_worker(ConfiguredStudy(config, tmp_path, executor="pool", workers=2))
     trials = rows(tmp_path)
     assert result.n_trials == 6 and all(t[2] == "complete" for t in trials)
     assert len({t[1] for t in trials}) == len(trials) == 6
@@ -68,15 +68,15 @@ def test_killed_worker_has_its_trial_retried_and_every_arch_is_evaluated_once(tm
 
 def test_worker_lost_beyond_the_retries_is_a_failed_trial_with_the_reason(tmp_path):
     config = StudyConfig(**MACRO, budget=3, max_retries=0, objective_options={"epochs": 4})
-    result, killed = run_killing_one_worker(Study(config, tmp_path, executor="pool", workers=2))
+    result, killed = run_killing_one_worker(ConfiguredStudy(config, tmp_path, executor="pool", workers=2))
     failed = [t for t in rows(tmp_path) if t[2] == "failed"]
     assert result.n_trials == 3 and [t[0] for t in failed] == killed
     assert "worker exited with code -9" in failed[0][6]
 
 
 def test_a_study_started_in_process_resumes_on_a_pool(tmp_path):
-    Study(StudyConfig(strategy="re", budget=30), tmp_path).run()
-    result = Study(StudyConfig(strategy="re", budget=60), tmp_path, executor="pool", workers=2).run()
+    ConfiguredStudy(StudyConfig(strategy="re", budget=30), tmp_path).run()
+    result = ConfiguredStudy(StudyConfig(strategy="re", budget=60), tmp_path, executor="pool", workers=2).run()
     trials = rows(tmp_path)
     assert result.n_trials == 60 and len({t[1] for t in trials}) == 60
 
@@ -85,4 +85,4 @@ def test_unknown_executor_lists_the_valid_ones(tmp_path):
     from vaenas.errors import UnknownNameError
 
     with pytest.raises(UnknownNameError, match="inprocess, pool, ray"):
-        Study(StudyConfig(budget=3), tmp_path, executor="dask")
+        ConfiguredStudy(StudyConfig(budget=3), tmp_path, executor="dask")

@@ -4,7 +4,7 @@ from strategy_driver import drive
 
 from vaenas.search import make_strategy, needs_vae
 from vaenas.spaces import make_space
-from vaenas.study import Study, StudyConfig
+from vaenas.study import ConfiguredStudy, StudyConfig
 
 SPACE = make_space("nb201")
 MODEL_BASED = ["bo", "rl", "grad", "bananas"]
@@ -106,7 +106,7 @@ def test_grad_decodes_ascended_latents_into_new_architectures(nb201_vae):
 
 def test_latent_study_resumes_with_replayed_trials(tmp_path, vae_cache):
     config = StudyConfig(strategy="bo", budget=15, seed=0, vae_cache=str(vae_cache))
-    Study(config, tmp_path).run()
-    extended = Study(StudyConfig(strategy="bo", budget=20, seed=0, vae_cache=str(vae_cache)), tmp_path).run()
+    ConfiguredStudy(config, tmp_path).run()
+    extended = ConfiguredStudy(StudyConfig(strategy="bo", budget=20, seed=0, vae_cache=str(vae_cache)), tmp_path).run()
     assert extended.n_trials == 20 and len(set(extended.values)) >= 1
     assert extended.ask_seconds is not None and extended.ask_seconds > 0

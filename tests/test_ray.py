@@ -11,7 +11,7 @@ import pytest
 
 ray = pytest.importorskip("ray")
 
-from vaenas.study import Study, StudyConfig  # noqa: E402
+from vaenas.study import ConfiguredStudy, StudyConfig  # noqa: E402
 
 pytestmark = pytest.mark.ray
 
@@ -29,7 +29,7 @@ def rows(out):
 
 
 def test_nb201_table_study_on_ray(local_ray, tmp_path):
-    result = Study(StudyConfig(strategy="re", budget=24, seed=1), tmp_path, executor="ray").run()
+    result = ConfiguredStudy(StudyConfig(strategy="re", budget=24, seed=1), tmp_path, executor="ray").run()
     trials = rows(tmp_path)
     assert result.n_trials == 24 and len({t[1] for t in trials}) == 24
     assert all(t[2] == "complete" for t in trials)
@@ -38,7 +38,7 @@ def test_nb201_table_study_on_ray(local_ray, tmp_path):
 def test_macro_digits_study_on_ray_exports_the_best_model(local_ray, tmp_path):
     config = StudyConfig(space="macro", objective="classifier", dataset="digits", strategy="rs",
                          budget=4, objective_options={"epochs": 1})
-    result = Study(config, tmp_path, executor="ray").run()
+    result = ConfiguredStudy(config, tmp_path, executor="ray").run()
     assert result.n_trials == 4 and result.n_failed == 0
     assert (tmp_path / "best_model.pt").is_file()
 
@@ -74,7 +74,7 @@ def test_killed_ray_worker_has_its_trial_retried(local_ray, tmp_path):
 
     thread = threading.Thread(target=killer, daemon=True)
     thread.start()
-    result = Study(config, tmp_path, executor="ray").run()
+    result = ConfiguredStudy(config, tmp_path, executor="ray").run()
     thread.join()
     trials = rows(tmp_path)
     assert killed, "no busy Ray worker was found to kill"

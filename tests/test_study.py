@@ -5,7 +5,7 @@ import pytest
 
 from vaenas.errors import InvalidArgumentError, JournalError, StudyConfigMismatchError
 from vaenas.objectives import Evaluation
-from vaenas.study import Journal, Study, StudyConfig
+from vaenas.study import Journal, ConfiguredStudy, StudyConfig
 
 
 def rows(out):
@@ -14,7 +14,7 @@ def rows(out):
 
 
 def test_study_journals_every_trial_and_writes_results(tmp_path):
-    result = Study(StudyConfig(strategy="re", budget=40, seed=1), tmp_path).run()
+    result = ConfiguredStudy(StudyConfig(strategy="re", budget=40, seed=1), tmp_path).run()
     trials = rows(tmp_path)
     assert [t[0] for t in trials] == list(range(40))
     assert len({t[1] for t in trials}) == 40
@@ -28,11 +28,11 @@ def test_study_journals_every_trial_and_writes_results(tmp_path):
 
 
 def test_rerun_resumes_without_counting_twice_and_extends_the_budget(tmp_path):
-    Study(StudyConfig(strategy="ls", budget=30), tmp_path).run()
+    ConfiguredStudy(StudyConfig(strategy="ls", budget=30), tmp_path).run()
     before = rows(tmp_path)
-    again = Study(StudyConfig(strategy="ls", budget=30), tmp_path).run()
+    again = ConfiguredStudy(StudyConfig(strategy="ls", budget=30), tmp_path).run()
     assert rows(tmp_path) == before and again.n_trials == 30
-    extended = Study(StudyConfig(strategy="ls", budget=50), tmp_path).run()
+    extended = ConfiguredStudy(StudyConfig(strategy="ls", budget=50), tmp_path).run()
     after = rows(tmp_path)
     assert after[:30] == before and extended.n_trials == 50
     assert len({t[1] for t in after}) == 50
@@ -40,25 +40,25 @@ def test_rerun_resumes_without_counting_twice_and_extends_the_budget(tmp_path):
 
 def test_unfinished_trials_are_run_again_under_their_number(tmp_path):
     config = StudyConfig(strategy="rs", budget=12, seed=3)
-    Study(config, tmp_path).run()
+    ConfiguredStudy(config, tmp_path).run()
     with Journal(tmp_path / "study.db") as journal:  # a crash left trial 12 running
         arch = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"
         number = journal.start_trial(arch, arch)
-    result = Study(StudyConfig(strategy="rs", budget=14, seed=3), tmp_path).run()
+    result = ConfiguredStudy(StudyConfig(strategy="rs", budget=14, seed=3), tmp_path).run()
     trials = rows(tmp_path)
     assert trials[number][1:3] == (arch, "complete") and trials[number][4] == 2
     assert result.n_trials == 14 and len({t[1] for t in trials}) == 14
 
 
 def test_other_configuration_on_the_same_folder_is_refused(tmp_path):
-    Study(StudyConfig(dataset="cifar10", budget=5), tmp_path).run()
+    ConfiguredStudy(StudyConfig(dataset="cifar10", budget=5), tmp_path).run()
     with pytest.raises(StudyConfigMismatchError, match="dataset='cifar10' \\(asked 'cifar100'\\)"):
-        Study(StudyConfig(dataset="cifar100", budget=5), tmp_path).run()
+        ConfiguredStudy(StudyConfig(dataset="cifar100", budget=5), tmp_path).run()
     assert len(rows(tmp_path)) == 5
 
 
 def test_failing_evaluations_are_recorded_and_the_study_goes_on(tmp_path):
-    study = Study(StudyConfig(strategy="re", budget=30), tmp_path)
+    study = ConfiguredStudy(StudyConfig(strategy="re", budget=30), tmp_path)
     table = study.objective.evaluate
 
     def flaky(arch):
@@ -85,10 +85,10 @@ def test_budget_beyond_the_space_is_refused():
 def test_corrupt_journal_gets_a_clear_error(tmp_path):
     (tmp_path / "study.db").write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(JournalError, match="not a readable study journal"):
-        Study(StudyConfig(budget=5), tmp_path).run()
+        ConfiguredStudy(StudyConfig(budget=5), tmp_path).run()
 
 
 def test_output_folder_that_is_a_file_gets_a_clear_error(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(JournalError, match="cannot write to output folder"):
-        Study(StudyConfig(budget=5), tmp_path / "file").run()
+        ConfiguredStudy(StudyConfig(budget=5), tmp_path / "file").run()

@@ -12,7 +12,7 @@ from vaenas.objectives import make_objective
 from vaenas.objectives.image_data import CIFAR10_MEAN, CIFAR10_STD, load_image_data
 from vaenas.objectives.networks import ConvImageVAE, build_classifier, count_flops
 from vaenas.spaces import make_space
-from vaenas.study import Study, StudyConfig
+from vaenas.study import ConfiguredStudy, StudyConfig
 
 SPACE = make_space("macro")
 ARTICLE = "d1w32k4+d1w64k4+d1w128k4"
@@ -78,7 +78,7 @@ def test_imagevae_scores_bits_per_dimension_lower_is_better():
 def test_diverging_training_is_a_failed_trial_and_the_study_goes_on(tmp_path):
     config = StudyConfig(space="macro", objective="imagevae", dataset="synthetic", strategy="rs",
                          budget=3, objective_options={"epochs": 1, "lr": 1e6})
-    result = Study(config, tmp_path).run()
+    result = ConfiguredStudy(config, tmp_path).run()
     assert result.n_trials == 3 and result.n_failed >= 1
     with sqlite3.connect(tmp_path / "study.db") as db:
         errors = [json.loads(m)["error"] for (m,) in db.execute("SELECT metrics FROM trials WHERE status = 'failed'")]

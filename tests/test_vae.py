@@ -134,3 +134,28 @@ def test_corrupt_or_missing_checkpoint_is_refused(tmp_path):
         ArchVAE.load(tmp_path / "bad.pt", TOY)
     with pytest.raises(CheckpointError, match="no VAE checkpoint"):
         ArchVAE.load(tmp_path / "missing.pt", TOY)
+
+
+class _RunsCodeWhenUnpickled:
+    """A payload a received checkpoint could carry: unpickling it would create a file."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+@pytest.mark.parametrize("kind", ["vae", "model"])
+def test_a_crafted_checkpoint_is_refused_without_running_its_code(tmp_path, kind):
+    from vaenas import load_model
+
+    marker = tmp_path / "code-ran"
+    path = tmp_path / f"{kind}.pt"
+    torch.save({"state_dict": _RunsCodeWhenUnpickled(marker), "stages": [], "kind": "classifier"}, path)
+    with pytest.raises(CheckpointError, match="not a readable"):
+        if kind == "vae":
+            ArchVAE.load(path, make_space("nb201"))
+        else:
+            load_model(path)
+    assert not marker.exists()

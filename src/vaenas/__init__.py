@@ -1,19 +1,42 @@
-"""vaenas: neural architecture search driven by a variational autoencoder over architectures."""
+"""vaenas: neural architecture search driven by a variational autoencoder over architectures.
+
+The library in a few names (imported on first use, so that `import vaenas` stays light):
+
+    study = vaenas.create_study(space=vaenas.spaces.CellSpace(n_nodes=4, ops=[...]), strategy="bo")
+    study.optimize(my_training_function, n_trials=20)
+    study.best_arch, study.best_value, study.trials_dataframe()
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+import importlib
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from torch import nn
+    from vaenas.objectives import Evaluation
+    from vaenas.objectives.trained_model import load_model
+    from vaenas.study import Study, TrialStatus
+    from vaenas.study.create import create_study
 
 __version__ = "0.1.0"
 
+_LAZY = {
+    "create_study": "vaenas.study.create",
+    "Study": "vaenas.study",
+    "TrialStatus": "vaenas.study",
+    "Evaluation": "vaenas.objectives",
+    "load_model": "vaenas.objectives.trained_model",
+}
+"""Public name -> the module that defines it. load_model reloads a network saved by a
+search (best_model.pt) or by `vaenas train` (model.pt), in eval mode."""
 
-def load_model(path: str | Path) -> nn.Module:
-    """Reloads a network saved by a search (best_model.pt) or by `vaenas train` (model.pt),
-    in eval mode. Imported lazily so that `import vaenas` stays light."""
-    from vaenas.objectives.trained_model import load_model as load
 
-    return load(path)
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    if name in ("spaces", "search", "objectives", "study", "vae"):
+        return importlib.import_module(f"vaenas.{name}")
+    raise AttributeError(f"module 'vaenas' has no attribute {name!r}")
+
+
+__all__ = ["Evaluation", "Study", "TrialStatus", "create_study", "load_model"]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import inspect
 from dataclasses import replace
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -27,10 +27,12 @@ from vaenas.report import (
     write_summary,
 )
 from vaenas.search import needs_vae
+from vaenas.search.options import parse_option
 from vaenas.spaces import SearchSpace, make_space
-from vaenas.study import Study, StudyConfig, StudyResult
+from vaenas.study import ConfiguredStudy, StudyConfig, StudyResult
 from vaenas.study.compare import run_comparison
 from vaenas.study.executor_registry import default_executor
+from vaenas.study.run_folder import read_best_arch
 from vaenas.vae import ArchVAE, VAEConfig, cached_vae, save_pretrained
 from vaenas.vae import pretrain as run_pretrain
 
@@ -56,6 +58,16 @@ def user_errors(command: F) -> F:
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _saved_on_interrupt(message: str) -> Iterator[None]:
+    """Ctrl-C: one line saying what is kept and how to go on, exit status 130."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        Console(stderr=True).print(f"interrupted: {message}", highlight=False, soft_wrap=True)
+        raise typer.Exit(130) from None
 
 
 def _progress() -> Progress:
@@ -104,6 +116,10 @@ def search(
     space: SpaceOrDefault = None,
     dataset: DataOrDefault = None,
     strategy: Annotated[str, typer.Option(help="Search strategy.")] = "bo",
+    strategy_option: Annotated[
+        list[str] | None,
+        typer.Option("--strategy-option", "-S", help="KEY=VALUE option of the strategy (repeatable), e.g. acquisition=ucb."),
+    ] = None,
     budget: Budget = 100,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     objective: Objective = None,
@@ -132,6 +148,7 @@ def search(
     config = StudyConfig(
         space=space, dataset=dataset, strategy=strategy, budget=budget, seed=seed,
         objective=objective, objective_options=options, vae_cache=str(vae_cache) if vae_cache else None,
+        strategy_options=dict(parse_option(o) for o in strategy_option or []),
     )
     _warm_vae_cache(config, [strategy])
     if out is None:
@@ -141,8 +158,8 @@ def search(
     if ray_address and executor not in (None, "ray"):
         raise InvalidArgumentError("--ray-address goes with --executor ray")
     executor = executor or ("ray" if ray_address else default_executor(workers))
-    study = Study(config, out, executor=executor, workers=workers if workers > 1 else None, address=ray_address)
-    with _progress() as progress:
+    study = ConfiguredStudy(config, out, executor=executor, workers=workers if workers > 1 else None, address=ray_address)
+    with _progress() as progress, _saved_on_interrupt(f"the study in {out} is saved; run the same command to resume it"):
         task = progress.add_task(f"{strategy} on {out.name}", total=budget, status="")
 
         def advance(done: int, total: int, best: float | None) -> None:
@@ -161,13 +178,7 @@ def _study_label(config: StudyConfig) -> list[str]:
     """Space, objective (when not the space's own table) and data set of a study."""
     name = config.objective_name
     parts = [config.space] if name == config.space else [config.space, name]
-    return [*parts, _safe(config.dataset or _default_dataset(name))]
-
-
-def _default_dataset(objective: str) -> str:
-    """The data set an objective uses when none is given (its constructor's default)."""
-    parameter = inspect.signature(OBJECTIVES.get(objective)).parameters.get("dataset")
-    return str(parameter.default) if parameter is not None else "default"
+    return [*parts, _safe(config.dataset or OBJECTIVES.get(name).default_dataset or "default")]
 
 
 def _safe(text: str) -> str:
@@ -209,7 +220,7 @@ def train(
     space = make_space(scorer.space_name)
     text = arch
     if Path(arch).suffix == ".json":
-        text = _read_arch_file(Path(arch), space.name)
+        text = read_best_arch(Path(arch), space.name)
     chosen = space.parse(text)
     with console.status(f"training {text} for {epochs} epochs"):
         evaluation = scorer.evaluate(chosen)
@@ -222,17 +233,6 @@ def train(
     (out / "result.json").write_text(json.dumps(summary, indent=2) + "\n")
     console.print(f"{objective} value {evaluation.value:.4f}; model in {out / 'model.pt'} "
                   "(reload: vaenas.load_model(path))")
-
-
-def _read_arch_file(path: Path, space: str) -> str:
-    try:
-        saved = json.loads(path.read_text())
-        text, saved_space = saved["arch"], saved["space"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise DataError(f"{path} is not a best_arch.json written by vaenas search ({exc})") from None
-    if saved_space != space:
-        raise InvalidArgumentError(f"{path} holds a {saved_space!r} architecture, not a {space!r} one")
-    return str(text)
 
 
 @app.command()
@@ -257,7 +257,8 @@ def compare(
         vae_cache=str(vae_cache) if vae_cache else None,
     )
     _warm_vae_cache(base, names)
-    with _progress() as progress:
+    resume = f"finished studies are saved in {out}/runs; run the same command to go on"
+    with _progress() as progress, _saved_on_interrupt(resume):
         task = progress.add_task(f"compare on {space}/{dataset}", total=len(names) * max(seeds, 0), status="")
         by_strategy = run_comparison(
             base, names, seeds, out, workers=workers, first_seed=first_seed,
@@ -303,7 +304,7 @@ def pretrain(
         task = progress.add_task(f"pretrain VAE on {space}", total=epochs, status="")
         vae, metrics = run_pretrain(
             make_space(space), config, samples=samples,
-            on_epoch=lambda e, n, loss: progress.update(task, completed=e, status=f"loss {loss:.3f}"),
+            on_epoch=lambda e, n, loss: progress.update(task, completed=e, total=n, status=f"loss {loss:.3f}"),
         )
     save_pretrained(vae, metrics, out)
     table = Table(title=f"architecture VAE on {space}")
@@ -383,7 +384,7 @@ def _cached(space: SearchSpace, cache_dir: Path | None) -> ArchVAE:
         task = progress.add_task(f"pretrain VAE on {space.name} (first use)", total=VAEConfig.epochs, status="")
         return cached_vae(
             space, cache_dir=cache_dir,
-            on_epoch=lambda e, n, loss: progress.update(task, completed=e, status=f"loss {loss:.3f}"),
+            on_epoch=lambda e, n, loss: progress.update(task, completed=e, total=n, status=f"loss {loss:.3f}"),
         )
 
 

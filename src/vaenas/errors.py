@@ -35,3 +35,7 @@ class CheckpointError(VaenasError):
 
 class MissingExtraError(VaenasError):
     """A feature whose optional dependency is not installed."""
+
+
+class StudyLockedError(VaenasError):
+    """A study folder that another running process holds."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from vaenas.spaces.base import Arch
 
@@ -27,9 +27,11 @@ class Objective(ABC):
     space when it is known (table benchmarks), so that results can report regret.
     """
 
-    name: ClassVar[str]
-    space_name: ClassVar[str]
-    maximize: ClassVar[bool] = True
+    name: str
+    space_name: str
+    maximize: bool = True
+    default_dataset: str | None = None
+    """The data set used when none is given (None: the objective takes none)."""
 
     @property
     def optimum(self) -> float | None:

@@ -25,7 +25,7 @@ class ImageVAEObjective(TrainedObjective):
     kind = "imagevae"
     maximize = False
 
-    def __init__(self, dataset: str = "digits", latent_dim: int = 64, **options: Any) -> None:
+    def __init__(self, dataset: str = TrainedObjective.default_dataset, latent_dim: int = 64, **options: Any) -> None:
         super().__init__(dataset, **options)
         self.latent_dim = latent_dim
 

@@ -51,7 +51,9 @@ class Nb201Table(Objective):
     space_name = "nb201"
     datasets: ClassVar[tuple[str, ...]] = tuple(COLUMNS)
 
-    def __init__(self, dataset: str = "cifar10") -> None:
+    default_dataset = "cifar10"
+
+    def __init__(self, dataset: str = default_dataset) -> None:
         if dataset not in COLUMNS:
             raise UnknownNameError(
                 f"unknown data set {dataset!r} for objective nb201; "

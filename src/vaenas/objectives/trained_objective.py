@@ -27,8 +27,10 @@ class TrainedObjective(Objective):
     space_name = "macro"
     kind: ClassVar[str]
 
+    default_dataset = "digits"
+
     def __init__(
-        self, dataset: str = "digits", epochs: int = 2, subset: int | None = None,
+        self, dataset: str = default_dataset, epochs: int = 2, subset: int | None = None,
         batch_size: int = 128, lr: float = 1e-3, seed: int = 0, data: ImageData | None = None,
     ) -> None:
         """`dataset` is a spec (digits, synthetic, cifar10:PATH); `data` replaces it with

@@ -13,6 +13,7 @@ from vaenas.search import (  # noqa: F401  (each module registers its strategy)
     reinforce,
 )
 from vaenas.search.base import Strategy
+from vaenas.search.options import check_options
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces.base import SearchSpace
 
@@ -20,7 +21,9 @@ from vaenas.spaces.base import SearchSpace
 def make_strategy(name: str, space: SearchSpace, seed: int = 0, **options: Any) -> Strategy:
     """The strategy registered under `name`; `options` go to its constructor
     (latent strategies take `vae=`)."""
-    return STRATEGIES.get(name)(space, seed=seed, **options)
+    cls = STRATEGIES.get(name)
+    vae = {"vae": options.pop("vae")} if "vae" in options else {}
+    return cls(space, seed=seed, **vae, **check_options(name, cls, options))
 
 
 def needs_vae(name: str) -> bool:

@@ -2,6 +2,8 @@
 
 from vaenas.spaces import macro, nb201  # noqa: F401  (each module registers its space)
 from vaenas.spaces.base import Arch, SearchSpace
+from vaenas.spaces.cell import CellSpace
+from vaenas.spaces.macro import LayerSpace
 from vaenas.spaces.graph import END_OF_GRAPH, ArchGraph
 from vaenas.spaces.registry import SPACES
 
@@ -11,4 +13,4 @@ def make_space(name: str) -> SearchSpace:
     return SPACES.get(name)()
 
 
-__all__ = ["END_OF_GRAPH", "SPACES", "Arch", "ArchGraph", "SearchSpace", "make_space"]
+__all__ = ["END_OF_GRAPH", "SPACES", "Arch", "ArchGraph", "CellSpace", "LayerSpace", "SearchSpace", "make_space"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterator, Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -29,6 +29,11 @@ class SearchSpace(ABC):
     node_ops: tuple[str, ...]
     """Vocabulary of graph node ops, in the order the VAE one-hot encodes them."""
     max_nodes: int
+
+    def definition(self) -> dict[str, Any]:
+        """The settings that make this space what it is (JSON values); two spaces of one
+        name and one definition are the same space, e.g. for the VAE cache."""
+        return {}
 
     @property
     def size(self) -> int | None:

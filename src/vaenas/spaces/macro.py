@@ -1,15 +1,18 @@
-"""A CNN macro space (the seed article's): per stage, its depth, width and kernel size."""
+"""CNN layer spaces (the seed article's): per stage, its depth, width and kernel size.
+`LayerSpace` takes any stages' choices; `macro` is the article's instance."""
 
 from __future__ import annotations
 
 import itertools
+import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from vaenas.errors import ArchitectureFormatError
+from vaenas.errors import ArchitectureFormatError, InvalidArgumentError
 from vaenas.spaces.base import SearchSpace
 from vaenas.spaces.graph import END_OF_GRAPH, ArchGraph, chain_edges
 from vaenas.spaces.registry import SPACES
@@ -32,29 +35,43 @@ STAGE_PATTERN = re.compile(r"d(\d+)w(\d+)k(\d+)")
 DOWNSAMPLE = "downsample"
 
 
-@SPACES.register("macro")
-class MacroSpace(SearchSpace):
-    """A CNN as a sequence of stages with down-sampling between them.
+FIELDS = ("depth", "width", "kernel")
+
+
+class LayerSpace(SearchSpace):
+    """A CNN as a sequence of stages with down-sampling between them; each stage offers
+    its own depths, widths and kernel sizes: `stages=[{"depth": [1, 2], "width": [16, 32],
+    "kernel": [3, 5]}, ...]`.
 
     Written `d2w32k3+d1w64k5+d3w128k3` (stage by stage). The graph is a chain: input, one
     node per conv layer (op `conv{kernel}-{width}`), a `downsample` node between stages,
-    output; variable depth means a variable node count. The defaults (3 stages, depth 1-3,
-    width 16-128, kernel 3-5) hold the seed article's image VAE: d1w32k4+d1w64k4+d1w128k4.
+    output; variable depth means a variable node count.
     """
 
-    name = "macro"
+    name = "layers"
 
-    def __init__(
-        self,
-        stages: int = 3,
-        depths: tuple[int, ...] = (1, 2, 3),
-        widths: tuple[int, ...] = (16, 32, 64, 128),
-        kernels: tuple[int, ...] = (3, 4, 5),
-    ) -> None:
-        self.stages, self.depths, self.widths, self.kernels = stages, depths, widths, kernels
-        self.choices = [Stage(d, w, k) for d in depths for w in widths for k in kernels]
-        self.node_ops = ("input", *(self._op(w, k) for w in widths for k in kernels), DOWNSAMPLE, "output")
-        self.max_nodes = 2 + stages * max(depths) + (stages - 1)
+    def __init__(self, stages: Sequence[Mapping[str, Sequence[int]]]) -> None:
+        if not stages:
+            raise InvalidArgumentError("a layer space needs at least one stage")
+        self.stage_options: list[dict[str, tuple[int, ...]]] = []
+        for i, options in enumerate(stages, start=1):
+            if set(options) != set(FIELDS):
+                raise InvalidArgumentError(
+                    f"stage {i} gives {sorted(options)}; each stage gives exactly {', '.join(FIELDS)} (lists of ints)"
+                )
+            chosen = {f: tuple(sorted(set(int(v) for v in options[f]))) for f in FIELDS}
+            if any(not values or min(values) < 1 for values in chosen.values()):
+                raise InvalidArgumentError(f"stage {i}: every depth, width and kernel list needs positive ints, got {dict(options)}")
+            self.stage_options.append(chosen)
+        self.stage_choices = [
+            [Stage(d, w, k) for d in o["depth"] for w in o["width"] for k in o["kernel"]] for o in self.stage_options
+        ]
+        convs = dict.fromkeys(self._op(w, k) for o in self.stage_options for w in o["width"] for k in o["kernel"])
+        self.node_ops = ("input", *convs, DOWNSAMPLE, "output")
+        self.max_nodes = 1 + sum(max(o["depth"]) for o in self.stage_options) + len(stages)
+
+    def definition(self) -> dict[str, Any]:
+        return {"stages": [{f: list(o[f]) for f in FIELDS} for o in self.stage_options]}
 
     @staticmethod
     def _op(width: int, kernel: int) -> str:
@@ -62,32 +79,28 @@ class MacroSpace(SearchSpace):
 
     @property
     def size(self) -> int:
-        return len(self.choices) ** self.stages
+        return math.prod(len(choices) for choices in self.stage_choices)
 
     def parse(self, text: str) -> MacroArch:
         parts = text.strip().split("+")
-        example = "+".join(str(self.choices[0]) for _ in range(self.stages))
-        if len(parts) != self.stages:
+        example = "+".join(str(choices[0]) for choices in self.stage_choices)
+        if len(parts) != len(self.stage_options):
             raise ArchitectureFormatError(
-                f"macro architecture {text!r} has {len(parts)} stages separated by '+', "
-                f"not {self.stages}; expected e.g. {example}"
+                f"{self.name} architecture {text!r} has {len(parts)} stages separated by '+', "
+                f"not {len(self.stage_options)}; expected e.g. {example}"
             )
         stages = []
-        for i, part in enumerate(parts, start=1):
+        for i, (part, options) in enumerate(zip(parts, self.stage_options), start=1):
             match = STAGE_PATTERN.fullmatch(part)
             if not match:
                 raise ArchitectureFormatError(
-                    f"macro stage {i} {part!r} must read d<depth>w<width>k<kernel>, e.g. {self.choices[0]}"
+                    f"{self.name} stage {i} {part!r} must read d<depth>w<width>k<kernel>, e.g. {self.stage_choices[i - 1][0]}"
                 )
             stage = Stage(*(int(g) for g in match.groups()))
-            for label, value, allowed in (
-                ("depth", stage.depth, self.depths),
-                ("width", stage.width, self.widths),
-                ("kernel", stage.kernel, self.kernels),
-            ):
-                if value not in allowed:
+            for field in FIELDS:
+                if getattr(stage, field) not in options[field]:
                     raise ArchitectureFormatError(
-                        f"macro stage {i} {part!r}: {label} {value} is not one of {list(allowed)}"
+                        f"{self.name} stage {i} {part!r}: {field} {getattr(stage, field)} is not one of {list(options[field])}"
                     )
             stages.append(stage)
         return tuple(stages)
@@ -96,45 +109,42 @@ class MacroSpace(SearchSpace):
         return "+".join(str(stage) for stage in arch)
 
     def sample(self, rng: np.random.Generator) -> MacroArch:
-        return tuple(self.choices[i] for i in rng.integers(len(self.choices), size=self.stages))
+        return tuple(choices[int(rng.integers(len(choices)))] for choices in self.stage_choices)
 
     def neighbours(self, arch: MacroArch) -> list[MacroArch]:
         """Every architecture with one stage's depth, width or kernel changed."""
         result = []
-        for i, stage in enumerate(arch):
-            for field, allowed in self._fields():
-                for value in allowed:
+        for i, (stage, options) in enumerate(zip(arch, self.stage_options)):
+            for field in FIELDS:
+                for value in options[field]:
                     if value != getattr(stage, field):
                         changed = Stage(**{**stage.__dict__, field: value})
                         result.append(arch[:i] + (changed,) + arch[i + 1 :])
         return result
 
-    def _fields(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
-        return (("depth", self.depths), ("width", self.widths), ("kernel", self.kernels))
-
     def decisions(self) -> dict[str, tuple[int, ...]]:
         """Depth, width and kernel of every stage: `stage1.depth`, `stage1.width` ..."""
         return {
-            f"stage{i}.{field}": allowed
-            for i in range(1, self.stages + 1)
-            for field, allowed in self._fields()
+            f"stage{i}.{field}": options[field]
+            for i, options in enumerate(self.stage_options, start=1)
+            for field in FIELDS
         }
 
     def from_decisions(self, values: Mapping[str, int]) -> MacroArch:
         return tuple(
-            Stage(**{field: values[f"stage{i}.{field}"] for field, _ in self._fields()})
-            for i in range(1, self.stages + 1)
+            Stage(**{field: values[f"stage{i}.{field}"] for field in FIELDS})
+            for i in range(1, len(self.stage_options) + 1)
         )
 
     def to_decisions(self, arch: MacroArch) -> dict[str, int]:
         return {
             f"stage{i}.{field}": getattr(stage, field)
             for i, stage in enumerate(arch, start=1)
-            for field, _ in self._fields()
+            for field in FIELDS
         }
 
     def enumerate(self) -> Iterator[MacroArch]:
-        return itertools.product(self.choices, repeat=self.stages)
+        return itertools.product(*self.stage_choices)
 
     def to_graph(self, arch: MacroArch) -> ArchGraph:
         ops = ["input"]
@@ -147,20 +157,21 @@ class MacroSpace(SearchSpace):
         return ArchGraph(np.eye(n, k=1, dtype=np.uint8), tuple(ops))
 
     def next_ops(self, prefix: ArchGraph) -> tuple[str, ...]:
-        """Input; per stage a run of one conv op whose length is an allowed depth; a
-        down-sampling node between stages; output after the last stage."""
+        """Input; per stage a run of one of the stage's conv ops whose length is one of its
+        depths; a down-sampling node between stages; output after the last stage."""
         ops = prefix.ops
         if not ops:
             return ("input",)
         if ops[-1] == "output":
             return (END_OF_GRAPH,)
+        options = self.stage_options[ops.count(DOWNSAMPLE)]
         if ops[-1] in ("input", DOWNSAMPLE):
-            return self.node_ops[1:-2]  # the conv ops
-        stage = ops.count(DOWNSAMPLE)
+            return tuple(self._op(w, k) for w in options["width"] for k in options["kernel"])
         run = len(ops) - 1 - max(i for i, op in enumerate(ops) if op in ("input", DOWNSAMPLE))
-        allowed = (ops[-1],) if run < max(self.depths) else ()
-        if run in self.depths:
-            allowed += (DOWNSAMPLE,) if stage < self.stages - 1 else ("output",)
+        allowed = (ops[-1],) if run < max(options["depth"]) else ()
+        if run in options["depth"]:
+            last = ops.count(DOWNSAMPLE) == len(self.stage_options) - 1
+            allowed += ("output",) if last else (DOWNSAMPLE,)
         return allowed
 
     def node_edges(self, prefix: ArchGraph) -> tuple[np.ndarray, np.ndarray]:
@@ -172,18 +183,40 @@ class MacroSpace(SearchSpace):
             return None
         if not np.array_equal(graph.adjacency, np.eye(n, k=1, dtype=np.uint8)):
             return None
+        runs = _split(ops[1:-1], DOWNSAMPLE)
+        if len(runs) != len(self.stage_options):
+            return None
         stages = []
-        for run in _split(ops[1:-1], DOWNSAMPLE):
+        for run, options in zip(runs, self.stage_options):
             if not run or len(set(run)) != 1:
                 return None
             match = re.fullmatch(r"conv(\d+)-(\d+)", run[0])
             if not match:
                 return None
             stage = Stage(len(run), int(match.group(2)), int(match.group(1)))
-            if stage.depth not in self.depths:
+            if any(getattr(stage, field) not in options[field] for field in FIELDS):
                 return None
             stages.append(stage)
-        return tuple(stages) if len(stages) == self.stages else None
+        return tuple(stages)
+
+
+@SPACES.register("macro")
+class MacroSpace(LayerSpace):
+    """The seed article's CNN space: `stages` stages that offer the same choices. The
+    defaults (3 stages, depth 1-3, width 16-128, kernel 3-5) hold the article's image
+    VAE: d1w32k4+d1w64k4+d1w128k4."""
+
+    name = "macro"
+
+    def __init__(
+        self,
+        stages: int = 3,
+        depths: tuple[int, ...] = (1, 2, 3),
+        widths: tuple[int, ...] = (16, 32, 64, 128),
+        kernels: tuple[int, ...] = (3, 4, 5),
+    ) -> None:
+        self.depths, self.widths, self.kernels = depths, widths, kernels
+        super().__init__([{"depth": depths, "width": widths, "kernel": kernels}] * stages)
 
 
 def _split(items: tuple[str, ...], separator: str) -> list[list[str]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from vaenas.errors import InvalidArgumentError
 from vaenas.study.config import StudyConfig
-from vaenas.study.study import Study, StudyResult
+from vaenas.study.configured_study import ConfiguredStudy, StudyResult
 
 
 def run_dir(out: Path, strategy: str, seed: int) -> Path:
@@ -60,4 +60,4 @@ def _run_one(config: StudyConfig, out: Path) -> StudyResult:
     import torch
 
     torch.set_num_threads(1)  # one study per core; more threads only contend
-    return Study(config, out).run()
+    return ConfiguredStudy(config, out).run()

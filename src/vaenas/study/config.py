@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,8 @@ class StudyConfig:
     """None means the space's own table objective (same name as the space)."""
     objective_options: dict[str, Any] = field(default_factory=dict)
     """Constructor options of the objective (epochs, subset, latent_dim ...)."""
+    strategy_options: dict[str, Any] = field(default_factory=dict)
+    """Constructor options of the strategy (acquisition, n_init ...); {} for its defaults."""
     vae_cache: str | None = None
     """Where latent strategies find (or put) the pretrained VAE; not part of the identity."""
     max_retries: int = 2
@@ -42,18 +45,25 @@ class StudyConfig:
         for how_not_what in ("budget", "vae_cache", "max_retries"):
             fields.pop(how_not_what)
         fields["objective"] = self.objective_name
+        if not self.strategy_options:
+            fields.pop("strategy_options")  # journals written before the option existed resume
         return fields
+
+    def problem_key(self) -> str:
+        """What a worker builds from this configuration is determined by its identity."""
+        return json.dumps(self.identity(), sort_keys=True, default=str)
 
     def check_names(self) -> None:
         """Raises UnknownNameError for an unknown space, objective or strategy, before
         anything slow (data loading, VAE pretraining) happens."""
         from vaenas.objectives import OBJECTIVES
         from vaenas.search import STRATEGIES
+        from vaenas.search.options import check_options
         from vaenas.spaces import SPACES
 
         SPACES.get(self.space)
         OBJECTIVES.get(self.objective_name)
-        STRATEGIES.get(self.strategy)
+        check_options(self.strategy, STRATEGIES.get(self.strategy), self.strategy_options)
 
     def build(self) -> tuple[SearchSpace, Objective, Strategy]:
         """Instantiates the parts, raising a VaenasError for any bad name or value."""
@@ -74,7 +84,7 @@ class StudyConfig:
         if needs_vae(self.strategy):
             cache = Path(self.vae_cache) if self.vae_cache else None
             options["vae"] = cached_vae(space, cache_dir=cache)
-        strategy = make_strategy(self.strategy, space, seed=self.seed, **options)
+        strategy = make_strategy(self.strategy, space, seed=self.seed, **options, **self.strategy_options)
         return space, objective, strategy
 
     def build_problem(self) -> tuple[SearchSpace, Objective]:

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from vaenas.objectives import Objective
 from vaenas.registry import Registry
 from vaenas.spaces import SearchSpace
-from vaenas.study.config import StudyConfig
-from vaenas.study.executors import Executor, InProcessExecutor
+from vaenas.study.executors import Executor, InProcessExecutor, Problem
 
 
 @dataclass(frozen=True)
 class ExecutorRequest:
-    config: StudyConfig
+    """What an executor is built from: the problem that workers rebuild (a StudyConfig or
+    a BuiltProblem), and the same space and objective built here for in-process work."""
+
+    problem: Problem
     space: SearchSpace
     objective: Objective
     workers: int | None = None
@@ -33,14 +35,14 @@ def _in_process(request: ExecutorRequest) -> Executor:
 def _pool(request: ExecutorRequest) -> Executor:
     from vaenas.study.process_pool import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(request.config, request.workers or 2)
+    return ProcessPoolExecutor(request.problem, request.workers or 2)
 
 
 @EXECUTORS.register("ray")
 def _ray(request: ExecutorRequest) -> Executor:
     from vaenas.study.ray_executor import RayExecutor
 
-    return RayExecutor(request.config, request.address, request.workers)
+    return RayExecutor(request.problem, request.address, request.workers)
 
 
 def default_executor(workers: int | None) -> str:

@@ -3,19 +3,17 @@ executor decides where the work happens (this process, a process pool, a Ray clu
 
 from __future__ import annotations
 
-import json
 import math
 import traceback
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from typing import TYPE_CHECKING
+import uuid
+from dataclasses import field
+from typing import Protocol
 
 from vaenas.objectives import Evaluation, Objective
 from vaenas.spaces import SearchSpace
-
-if TYPE_CHECKING:
-    from vaenas.study.config import StudyConfig
 
 
 @dataclass(frozen=True)
@@ -40,15 +38,40 @@ def evaluate_arch(space: SearchSpace, objective: Objective, number: int, arch_te
     return Outcome(number, evaluation=evaluation)
 
 
+class Problem(Protocol):
+    """What a worker process receives (pickled) to evaluate trials: a recipe for the space
+    and objective, and a key under which a worker keeps what it built."""
+
+    def build_problem(self) -> tuple[SearchSpace, Objective]: ...
+
+    def problem_key(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class BuiltProblem:
+    """A space and objective that travel to workers as they are (a user's callable):
+    both must pickle."""
+
+    space: SearchSpace
+    objective: Objective
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def build_problem(self) -> tuple[SearchSpace, Objective]:
+        return self.space, self.objective
+
+    def problem_key(self) -> str:
+        return self.key
+
+
 _WORKER_PROBLEMS: dict[str, tuple[SearchSpace, Objective]] = {}
 
 
-def evaluate_in_worker(config: StudyConfig, number: int, arch_text: str) -> Outcome:
-    """Entry point of a worker process: builds the space and objective of `config` once
+def evaluate_in_worker(problem: Problem, number: int, arch_text: str) -> Outcome:
+    """Entry point of a worker process: builds the space and objective of `problem` once
     per process (data loading is the slow part), then evaluates."""
-    key = json.dumps(config.identity(), sort_keys=True, default=str)
+    key = problem.problem_key()
     if key not in _WORKER_PROBLEMS:
-        _WORKER_PROBLEMS[key] = config.build_problem()
+        _WORKER_PROBLEMS[key] = problem.build_problem()
     space, objective = _WORKER_PROBLEMS[key]
     return evaluate_arch(space, objective, number, arch_text)
 

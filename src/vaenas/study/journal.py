@@ -10,13 +10,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vaenas.errors import JournalError, StudyConfigMismatchError
-
-FORMAT_VERSION = 1
+from vaenas.errors import JournalError
+from vaenas.study.storage import Storage, TrialRecord, TrialStatus
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS study (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,28 +32,12 @@ CREATE TABLE IF NOT EXISTS trials (
 """
 
 
-@dataclass(frozen=True)
-class TrialRecord:
-    number: int
-    arch_key: str
-    arch: str
-    status: str
-    value: float | None
-    metrics: dict[str, Any]
-    attempts: int
-    started_at: float
-    finished_at: float | None
-
-    @property
-    def finished(self) -> bool:
-        return self.status != "running"
-
-
-class Journal:
+class Journal(Storage):
     """Reads and appends the trials of one study in `path` (an SQLite file)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.location = str(path.parent)
         try:
             self._db = sqlite3.connect(path, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -70,32 +52,13 @@ class Journal:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> Journal:
-        return self
+    def stored_config(self) -> dict[str, Any]:
+        return {k: json.loads(v) for k, v in self._db.execute("SELECT key, value FROM study")}
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def ensure_config(self, config: dict[str, Any]) -> None:
-        """Records the configuration of a new study, or checks it against the stored one."""
-        wanted = {"format_version": FORMAT_VERSION, **config}
-        stored = {k: json.loads(v) for k, v in self._db.execute("SELECT key, value FROM study")}
-        if not stored:
-            with self._transaction():
-                self._db.executemany(
-                    "INSERT INTO study (key, value) VALUES (?, ?)",
-                    [(k, json.dumps(v)) for k, v in wanted.items()],
-                )
-            return
-        diff = [
-            f"{k}={stored.get(k)!r} (asked {wanted.get(k)!r})"
-            for k in sorted(set(stored) | set(wanted))
-            if stored.get(k) != wanted.get(k)
-        ]
-        if diff:
-            raise StudyConfigMismatchError(
-                f"{self.path.parent} holds a study with another configuration: {', '.join(diff)}; "
-                "use another --out or the same options to resume it"
+    def _record_config(self, config: dict[str, Any]) -> None:
+        with self._transaction():
+            self._db.executemany(
+                "INSERT INTO study (key, value) VALUES (?, ?)", [(k, json.dumps(v)) for k, v in config.items()]
             )
 
     def start_trial(self, arch_key: str, arch: str) -> int:
@@ -116,23 +79,28 @@ class Journal:
                 (time.time(), number),
             )
 
-    def finish_trial(
-        self, number: int, status: str, value: float | None, metrics: dict[str, Any]
-    ) -> None:
+    def finish_trial(self, number: int, status: TrialStatus, value: float | None, metrics: dict[str, Any]) -> None:
         with self._transaction():
             self._db.execute(
                 "UPDATE trials SET status = ?, value = ?, metrics = ?, finished_at = ? "
                 "WHERE number = ?",
-                (status, value, json.dumps(metrics), time.time(), number),
+                (TrialStatus(status).value, value, json.dumps(metrics), time.time(), number),
             )
 
     def trials(self) -> list[TrialRecord]:
+        return self._select("ORDER BY number")
+
+    def trial(self, number: int) -> TrialRecord:
+        return self._select("WHERE number = ?", number)[0]
+
+    def _select(self, clause: str, *parameters: object) -> list[TrialRecord]:
         rows = self._db.execute(
             "SELECT number, arch_key, arch, status, value, metrics, attempts, started_at, "
-            "finished_at FROM trials ORDER BY number"
+            f"finished_at FROM trials {clause}",
+            parameters,
         )
         return [
-            TrialRecord(n, key, arch, status, value, json.loads(metrics), attempts, start, end)
+            TrialRecord(n, key, arch, TrialStatus(status), value, json.loads(metrics), attempts, start, end)
             for n, key, arch, status, value, metrics, attempts, start, end in rows
         ]
 

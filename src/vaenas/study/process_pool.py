@@ -10,13 +10,12 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from vaenas.errors import InvalidArgumentError
-from vaenas.study.config import StudyConfig
-from vaenas.study.executors import Executor, Outcome, evaluate_in_worker
+from vaenas.study.executors import Executor, Outcome, Problem, evaluate_in_worker
 
 POLL_SECONDS = 0.2
 
 
-def _worker_main(config: StudyConfig, tasks: Any, results: Any) -> None:
+def _worker_main(problem: Problem, tasks: Any, results: Any) -> None:
     import torch
 
     torch.set_num_threads(1)  # one trial per core
@@ -25,7 +24,7 @@ def _worker_main(config: StudyConfig, tasks: Any, results: Any) -> None:
         if task is None:
             return
         number, arch_text = task
-        results.put(evaluate_in_worker(config, number, arch_text))
+        results.put(evaluate_in_worker(problem, number, arch_text))
 
 
 @dataclass
@@ -38,17 +37,17 @@ class _Worker:
 class ProcessPoolExecutor(Executor):
     """`workers` spawned processes, each fed through its own queue."""
 
-    def __init__(self, config: StudyConfig, workers: int) -> None:
+    def __init__(self, problem: Problem, workers: int) -> None:
         if workers < 1:
             raise InvalidArgumentError(f"workers must be at least 1, got {workers}")
-        self.config, self.capacity = config, workers
+        self.problem, self.capacity = problem, workers
         self._context = multiprocessing.get_context("spawn")
         self._results = self._context.Queue()
         self._workers = [self._start() for _ in range(workers)]
 
     def _start(self) -> _Worker:
         tasks = self._context.Queue()
-        process = self._context.Process(target=_worker_main, args=(self.config, tasks, self._results), daemon=True)
+        process = self._context.Process(target=_worker_main, args=(self.problem, tasks, self._results), daemon=True)
         process.start()
         return _Worker(process, tasks)
 

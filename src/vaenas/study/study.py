@@ -1,69 +1,28 @@
-"""The study loop: ask a strategy, evaluate through an executor, tell, and journal every
-trial as it happens."""
+"""A study: one space, one strategy and a storage of trials, driven by `optimize` or by
+the user's own ask/tell loop."""
 
 from __future__ import annotations
 
-import json
-import os
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from vaenas.errors import InvalidArgumentError
+from vaenas.objectives import Evaluation, FunctionObjective, Objective
+from vaenas.search import Strategy
+from vaenas.spaces import Arch, SearchSpace
+from vaenas.study.executor_registry import EXECUTORS, ExecutorRequest, default_executor
+from vaenas.study.executors import BuiltProblem, Executor, Outcome, Problem
+from vaenas.study.run_folder import RunFolder
+from vaenas.study.storage import Storage, TrialRecord, TrialStatus
 
-from vaenas.errors import JournalError
-from vaenas.spaces import Arch
-from vaenas.study.config import StudyConfig
-from vaenas.study.executor_registry import EXECUTORS, ExecutorRequest
-from vaenas.study.executors import Executor, Outcome
-from vaenas.study.journal import Journal, TrialRecord
-
-JOURNAL_FILE = "study.db"
-RESULTS_FILE = "results.json"
-BEST_ARCH_FILE = "best_arch.json"
-BEST_MODEL_FILE = "best_model.pt"
+if TYPE_CHECKING:
+    import pandas
 
 ProgressCallback = Callable[[int, int, float | None], None]
-"""Called after each finished trial with (finished, budget, best value so far)."""
-
-
-@dataclass(frozen=True)
-class StudyResult:
-    config: StudyConfig
-    best_arch: str | None
-    best_value: float | None
-    regret: float | None
-    n_trials: int
-    n_failed: int
-    values: list[float | None]
-    """Value of each finished trial in trial-number order (None for a failed one)."""
-    seconds: float
-    ask_seconds: float | None = None
-    """Mean wall seconds the strategy spent per ask (over the trials that recorded it)."""
-    maximize: bool = True
-    optimum: float | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "best_arch": self.best_arch,
-            "best_value": self.best_value,
-            "regret": self.regret,
-            "n_trials": self.n_trials,
-            "n_failed": self.n_failed,
-            "space": self.config.space,
-            "objective": self.config.objective_name,
-            "dataset": self.config.dataset,
-            "strategy": self.config.strategy,
-            "seed": self.config.seed,
-            "budget": self.config.budget,
-            "seconds": self.seconds,
-            "ask_seconds": self.ask_seconds,
-            "maximize": self.maximize,
-            "optimum": self.optimum,
-            "values": self.values,
-        }
+"""Called after each finished trial with (finished, target, best value so far)."""
 
 
 @dataclass
@@ -74,65 +33,185 @@ class _Running:
 
 
 class Study:
-    """Runs one configuration into an output folder, resuming whatever is journaled there.
+    """A search whose trials live in a storage (in memory, or a folder's SQLite journal).
 
-    Finished trials are replayed into the strategy, unfinished ones (the process died while
-    they ran) are evaluated again under their own number, and asking goes on until the
-    budget of finished trials is reached. A trial whose worker is lost is retried up to
-    `config.max_retries` times, then recorded as failed. Nothing is counted twice.
+    Opening a study on a storage that holds trials replays the finished ones into the
+    strategy and queues the unfinished ones (the process died while they ran) to run again
+    under their own numbers, so a study goes on where it stopped and nothing is counted
+    twice. `optimize` runs trials through an executor; `ask` / `tell` let the user run
+    them. A trial whose worker is lost is retried up to `max_retries` times, then counts
+    as failed. With a folder, the best architecture so far is kept in best_arch.json (and a
+    trained network in best_model.pt).
     """
 
+    executor: Executor | None = None
+    """Where trials run, while `optimize` or `run_until` runs."""
+
     def __init__(
-        self, config: StudyConfig, out: Path, executor: str = "inprocess",
-        workers: int | None = None, address: str | None = None,
+        self,
+        space: SearchSpace,
+        strategy: Strategy,
+        storage: Storage,
+        identity: dict[str, Any],
+        maximize: bool = True,
+        folder: RunFolder | None = None,
+        max_retries: int = 2,
     ) -> None:
-        """`executor` names where trials run (inprocess, pool, ray); `workers` how many at
-        once; `address` an existing Ray cluster. None of them is part of the study's
-        identity: a study can be resumed with another executor."""
-        self.config = config
-        self.out = Path(out)
-        self.space, self.objective, self.strategy = config.build()
-        self._executor_factory = EXECUTORS.get(executor)
-        self._request = ExecutorRequest(config, self.space, self.objective, workers, address)
+        """`identity` is what the storage checks when the study is reopened (space,
+        strategy, seed ...): another identity on the same storage is refused."""
+        self.space, self.strategy, self.storage = space, strategy, storage
+        self.maximize, self.folder, self.max_retries = maximize, folder, max_retries
+        self._labels = {k: identity[k] for k in ("objective", "dataset") if k in identity}
+        storage.ensure_config(identity)
+        self._best: TrialRecord | None = None
+        self._asked: dict[str, int] = {}
+        """Trials handed out by `ask`, by architecture key, until they are told."""
+        self._unfinished: list[TrialRecord] = []
+        for trial in storage.trials():
+            arch = space.parse(trial.arch)
+            if trial.finished:
+                self.strategy.tell(arch, self._score(trial.value) if trial.status is TrialStatus.COMPLETE else None)
+                self._keep_if_best(trial)
+            else:
+                self.strategy.reserve(arch)
+                self._unfinished.append(trial)
 
-    executor: Executor
+    # --- what a user reads ---------------------------------------------------------
 
-    def run(self, progress: ProgressCallback | None = None) -> StudyResult:
-        started = time.perf_counter()
-        with self._open_journal() as journal:
-            journal.ensure_config(self.config.identity())
-            self._journal, self._progress = journal, progress
-            trials = journal.trials()
-            self._best = None
-            for trial in trials:
-                if trial.finished:
-                    score = self._score(trial.value) if trial.status == "complete" else None
-                    self.strategy.tell(self.space.parse(trial.arch), score)
-                    if score is not None:
-                        self._best = self._better(trial.value)
-            self._n_done = sum(t.finished for t in trials)
-            reruns = [t for t in trials if not t.finished]
-            for trial in reruns:
-                self.strategy.reserve(self.space.parse(trial.arch))
-            self.executor = self._executor_factory(self._request)
-            try:
-                self._loop(reruns)
-            finally:
-                self.executor.close()
-            result = self._result(journal.trials(), time.perf_counter() - started)
-        write_json_atomic(self.out / RESULTS_FILE, result.to_json())
-        return result
+    @property
+    def trials(self) -> list[TrialRecord]:
+        return self.storage.trials()
 
-    def _loop(self, reruns: list[TrialRecord]) -> None:
+    @property
+    def n_finished(self) -> int:
+        return sum(t.finished for t in self.storage.trials())
+
+    @property
+    def best_trial(self) -> TrialRecord | None:
+        return self._best
+
+    @property
+    def best_arch(self) -> Arch | None:
+        return None if self._best is None else self.space.parse(self._best.arch)
+
+    @property
+    def best_value(self) -> float | None:
+        return None if self._best is None else self._best.value
+
+    def trials_dataframe(self) -> pandas.DataFrame:
+        """One row per trial: number, arch, status, value, attempts, start and end times,
+        then one column per metric."""
+        import pandas
+
+        rows = [
+            {
+                "number": t.number, "arch": t.arch, "status": t.status.value, "value": t.value,
+                "attempts": t.attempts, "started_at": t.started_at, "finished_at": t.finished_at,
+                **t.metrics,
+            }
+            for t in self.storage.trials()
+        ]
+        columns = ["number", "arch", "status", "value", "attempts", "started_at", "finished_at"]
+        return pandas.DataFrame(rows, columns=list(dict.fromkeys(columns + [k for r in rows for k in r])))
+
+    def close(self) -> None:
+        self.storage.close()
+        if self.folder is not None:
+            self.folder.close()
+
+    def __enter__(self) -> Study:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- the user's own loop -------------------------------------------------------
+
+    def ask(self) -> Arch:
+        """The next architecture to evaluate (never one asked or told before); give its
+        value back with `tell`."""
+        asked = self.strategy.ask(1)
+        if not asked:
+            raise InvalidArgumentError(f"every architecture of space {self.space.name!r} has been asked")
+        arch = asked[0]
+        key = self.space.key(arch)
+        self._asked[key] = self.storage.start_trial(key, self.space.format(arch))
+        return arch
+
+    def tell(self, arch: Arch, value: float | Evaluation | None) -> None:
+        """The result of `arch`: a value, an Evaluation, or None when it failed. An
+        architecture that was not asked is recorded as a new trial (a known result)."""
+        key = self.space.key(arch)
+        number = self._asked.pop(key, None)
+        if number is None:
+            number = next((t.number for t in self._unfinished if t.arch_key == key), None)
+            self._unfinished = [t for t in self._unfinished if t.arch_key != key]
+        if number is None:
+            if any(t.arch_key == key for t in self.storage.trials()):
+                raise InvalidArgumentError(f"{self.space.format(arch)} is already told; each architecture is one trial")
+            number = self.storage.start_trial(key, self.space.format(arch))
+        evaluation = value if isinstance(value, Evaluation) or value is None else Evaluation(float(value))
+        if evaluation is not None and not math.isfinite(evaluation.value):
+            self._record(Outcome(number, error=f"non-finite value {evaluation.value}"), _Running(arch, 1))
+        else:
+            self._record(Outcome(number, evaluation=evaluation, error=None if evaluation else "told as failed"), _Running(arch, 1))
+
+    # --- optimize ------------------------------------------------------------------
+
+    def optimize(
+        self,
+        objective: Callable[[Arch], float | Evaluation] | Objective,
+        n_trials: int,
+        workers: int | None = None,
+        executor: str | None = None,
+        address: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        """Runs `n_trials` more trials (unfinished ones of an earlier run first).
+
+        `objective` is a callable fn(arch) -> float or Evaluation, or an Objective.
+        `executor`: inprocess (default for one worker), pool (default for more; the
+        callable must then pickle, i.e. be a module-level function) or ray."""
+        if n_trials < 1:
+            raise InvalidArgumentError(f"n_trials must be at least 1, got {n_trials}")
+        if not isinstance(objective, Objective):
+            objective = FunctionObjective(objective, self.space.name, self.maximize)
+        self.run_until(self.n_finished + n_trials, objective, BuiltProblem(self.space, objective),
+                       executor or default_executor(workers), workers, address, progress)
+
+    def run_until(
+        self,
+        target: int,
+        objective: Objective,
+        problem: Problem,
+        executor: str = "inprocess",
+        workers: int | None = None,
+        address: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        """Runs trials until `target` are finished, or the space is exhausted. `problem`
+        is what worker processes rebuild the space and objective from."""
+        if workers is not None and workers < 1:
+            raise InvalidArgumentError(f"workers must be at least 1, got {workers}")
+        request = ExecutorRequest(problem, self.space, objective, workers, address)
+        running_executor = EXECUTORS.get(executor)(request)
+        self.executor = running_executor
+        try:
+            self._loop(running_executor, target, progress)
+        finally:
+            running_executor.close()
+
+    def _loop(self, executor: Executor, target: int, progress: ProgressCallback | None) -> None:
         running: dict[int, _Running] = {}
+        done = self.n_finished
         exhausted = False
         while True:
-            while len(running) < self.executor.capacity and self._n_done + len(running) < self.config.budget:
-                if reruns:
-                    trial = reruns.pop(0)
-                    self._journal.restart_trial(trial.number)
+            while len(running) < executor.capacity and done + len(running) < target:
+                if self._unfinished:
+                    trial = self._unfinished.pop(0)
+                    self.storage.restart_trial(trial.number)
                     running[trial.number] = _Running(self.space.parse(trial.arch), trial.attempts + 1)
-                    self.executor.submit(trial.number, trial.arch)
+                    executor.submit(trial.number, trial.arch)
                     continue
                 if exhausted:
                     break
@@ -142,105 +221,53 @@ class Study:
                     exhausted = True
                     break
                 arch, text = asked[0], self.space.format(asked[0])
-                number = self._journal.start_trial(self.space.key(arch), text)
+                number = self.storage.start_trial(self.space.key(arch), text)
                 running[number] = _Running(arch, 1, {"ask_seconds": time.perf_counter() - ask_started})
-                self.executor.submit(number, text)
+                executor.submit(number, text)
             if not running:
                 return
-            for outcome in self.executor.wait():
+            for outcome in executor.wait():
                 trial = running.pop(outcome.number, None)
                 if trial is None:
                     continue  # an answer for a trial already settled
-                if outcome.lost and trial.attempts <= self.config.max_retries:
-                    self._journal.restart_trial(outcome.number)
+                if outcome.lost and trial.attempts <= self.max_retries:
+                    self.storage.restart_trial(outcome.number)
                     running[outcome.number] = _Running(trial.arch, trial.attempts + 1, trial.extra)
-                    self.executor.submit(outcome.number, self.space.format(trial.arch))
+                    executor.submit(outcome.number, self.space.format(trial.arch))
                     continue
                 self._record(outcome, trial)
+                done += 1
+                if progress:
+                    progress(done, target, self.best_value)
 
     def _record(self, outcome: Outcome, trial: _Running) -> None:
-        """Journals a finished trial, tells the strategy and keeps the best model."""
+        """Stores a finished trial, tells the strategy and keeps the best."""
         evaluation = outcome.evaluation
         if evaluation is None:
             error = outcome.error or f"worker lost {trial.attempts} times"
-            self._journal.finish_trial(outcome.number, "failed", None, {"error": error, **trial.extra})
+            self.storage.finish_trial(outcome.number, TrialStatus.FAILED, None, {"error": error, **trial.extra})
             self.strategy.tell(trial.arch, None)
-        else:
-            metrics = {"cost": evaluation.cost, **evaluation.metrics, **trial.extra}
-            self._journal.finish_trial(outcome.number, "complete", evaluation.value, metrics)
-            self.strategy.tell(trial.arch, self._score(evaluation.value))
-            if self._best is None or self._better(evaluation.value) != self._best:
-                self._best = evaluation.value
-                self._save_best(outcome.number, trial.arch, evaluation.value, evaluation.artifact)
-        self._n_done += 1
-        if self._progress:
-            self._progress(self._n_done, self.config.budget, self._best)
+            return
+        metrics = {"cost": evaluation.cost, **evaluation.metrics, **trial.extra}
+        self.storage.finish_trial(outcome.number, TrialStatus.COMPLETE, evaluation.value, metrics)
+        self.strategy.tell(trial.arch, self._score(evaluation.value))
+        record = self.storage.trial(outcome.number)
+        if self._keep_if_best(record) and self.folder is not None:
+            best = {"space": self.space.name, "arch": record.arch, "value": record.value, **self._labels,
+                    "trial": record.number}
+            self.folder.write_best(best, evaluation.artifact)
 
-    def _save_best(self, number: int, arch: Arch, value: float, artifact: Any) -> None:
-        if artifact is not None:
-            artifact.save(self.out / BEST_MODEL_FILE)
-        write_json_atomic(
-            self.out / BEST_ARCH_FILE,
-            {
-                "space": self.space.name,
-                "arch": self.space.format(arch),
-                "value": value,
-                "objective": self.config.objective_name,
-                "dataset": self.config.dataset,
-                "trial": number,
-            },
-        )
+    def _keep_if_best(self, trial: TrialRecord) -> bool:
+        """Whether `trial` is now the best (a complete trial strictly better than the best)."""
+        if trial.status is not TrialStatus.COMPLETE or trial.value is None:
+            return False
+        if self._best is not None and self._score(trial.value) <= self._score(self._best.value):  # type: ignore[operator]
+            return False
+        self._best = trial
+        return True
 
     def _score(self, value: float | None) -> float | None:
         """Higher-is-better score the strategy sees."""
         if value is None:
             return None
-        return value if self.objective.maximize else -value
-
-    def _better(self, value: float | None) -> float | None:
-        """The better of `value` and the best so far."""
-        if value is None or self._best is None:
-            return self._best if value is None else value
-        return max(value, self._best) if self.objective.maximize else min(value, self._best)
-
-    def _open_journal(self) -> Journal:
-        try:
-            self.out.mkdir(parents=True, exist_ok=True)
-            probe = self.out / ".write-test"
-            probe.touch()
-            probe.unlink()
-        except OSError as exc:
-            raise JournalError(
-                f"cannot write to output folder {self.out} ({exc.strerror or exc}); "
-                "choose another --out"
-            ) from None
-        return Journal(self.out / JOURNAL_FILE)
-
-    def _result(self, trials: list[TrialRecord], seconds: float) -> StudyResult:
-        finished = [t for t in trials if t.finished]
-        complete = [t for t in finished if t.status == "complete" and t.value is not None]
-        best = None
-        if complete:
-            sign = 1 if self.objective.maximize else -1
-            best = max(complete, key=lambda t: sign * (t.value or 0.0))
-        asks = [t.metrics["ask_seconds"] for t in finished if "ask_seconds" in t.metrics]
-        return StudyResult(
-            config=self.config,
-            best_arch=best.arch if best else None,
-            best_value=best.value if best else None,
-            regret=self.objective.regret(best.value) if best and best.value is not None else None,
-            n_trials=len(finished),
-            n_failed=len(finished) - len(complete),
-            values=[t.value if t.status == "complete" else None for t in finished],
-            seconds=seconds,
-            ask_seconds=float(np.mean(asks)) if asks else None,
-            maximize=self.objective.maximize,
-            optimum=self.objective.optimum,
-        )
-
-
-def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    """Writes JSON through a temporary file and a rename, so a kill never leaves half a file."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n")
-    os.replace(tmp, path)
+        return value if self.maximize else -value

@@ -47,13 +47,15 @@ class ArchVAE:
         data = self.graph_tensors(archs)
         generator = torch.Generator().manual_seed(config.seed)
         optimizer = torch.optim.Adam(self.model.parameters(), lr=config.lr)
-        steps = config.epochs * max(1, -(-len(data) // config.batch_size))
+        batches = max(1, -(-len(data) // config.batch_size))
+        epochs = max(config.epochs, -(-config.min_steps // batches))
+        steps = epochs * batches
         schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, config.lr, total_steps=steps)
         warmup = max(1, int(config.kl_warmup * steps))
         step = 0
         started = time.perf_counter()
         self.model.train()
-        for epoch in range(config.epochs):
+        for epoch in range(epochs):
             order = torch.randperm(len(data), generator=generator)
             total, seen = 0.0, 0
             for start in range(0, len(data), config.batch_size):
@@ -68,7 +70,7 @@ class ArchVAE:
                 total += loss.item() * len(batch)
                 seen += len(batch)
             if on_epoch:
-                on_epoch(epoch + 1, config.epochs, total / seen)
+                on_epoch(epoch + 1, epochs, total / seen)
         self.model.eval()
         self.fit_seconds = time.perf_counter() - started
         return self

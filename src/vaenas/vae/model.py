@@ -31,6 +31,10 @@ class VAEConfig:
     kl_warmup: float = 0.3
     """Share of training steps over which beta rises linearly from 0 (KL annealing)."""
     epochs: int = 12
+    min_steps: int = 300
+    """Optimiser steps at least, however small the space: epochs are raised to reach them
+    (12 epochs are 660 steps on nb201's 14,063 training cells, but 12 on a 64-cell space,
+    where 300 steps take held-out-and-training reconstruction from 0.70 at 100 steps to 0.97)."""
     batch_size: int = 256
     lr: float = 3e-3
     seed: int = 0

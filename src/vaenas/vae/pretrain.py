@@ -72,7 +72,8 @@ def default_cache_dir() -> Path:
 
 def cache_folder(space: SearchSpace, config: VAEConfig, cache_dir: Path | None = None) -> Path:
     """Where the cache keeps the VAE of `space` and `config` (a digest of the settings)."""
-    digest = hashlib.sha1(json.dumps(asdict(config), sort_keys=True).encode()).hexdigest()[:10]
+    settings = {**asdict(config), **({"space": space.definition()} if space.definition() else {})}
+    digest = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:10]
     return (cache_dir or default_cache_dir()) / f"{space.name}-v{CHECKPOINT_VERSION}-{digest}"
 
 

@@ -1,0 +1,68 @@
+"""The options a strategy's constructor takes, as a user can set them from the CLI or a
+config (`--strategy-option acquisition=ucb`), checked before the strategy is built."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from typing import Any
+
+from vaenas.errors import InvalidArgumentError
+from vaenas.search.base import Strategy
+
+NOT_OPTIONS = ("self", "space", "seed", "vae")
+"""Constructor arguments the study itself supplies."""
+
+
+def strategy_options(cls: type[Strategy]) -> dict[str, Any]:
+    """Option name -> default, from the constructors of `cls` and of the base classes it
+    passes `**options` on to (a latent strategy's n_init, pool_size ...)."""
+    options: dict[str, Any] = {}
+    for klass in cls.__mro__:
+        if "__init__" not in vars(klass):
+            continue
+        parameters = inspect.signature(vars(klass)["__init__"]).parameters.values()
+        for p in parameters:
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in NOT_OPTIONS:
+                options.setdefault(p.name, p.default)
+        if not any(p.kind is p.VAR_KEYWORD for p in parameters):
+            break
+    return options
+
+
+def check_options(name: str, cls: type[Strategy], given: dict[str, Any]) -> dict[str, Any]:
+    """`given` with each value converted to its default's type; an unknown option or a
+    value of the wrong kind raises one line that lists the strategy's options."""
+    known = strategy_options(cls)
+    listing = ", ".join(f"{k}={v!r}" for k, v in known.items()) or "none"
+    checked = {}
+    for key, value in given.items():
+        if key not in known:
+            raise InvalidArgumentError(f"strategy {name!r} has no option {key!r}; its options (defaults): {listing}")
+        checked[key] = _as_type_of(known[key], value, f"strategy {name!r} option {key}={value!r}")
+    return checked
+
+
+def parse_option(text: str) -> tuple[str, Any]:
+    """KEY=VALUE as typed on the command line; the value is read as JSON when it is JSON
+    (numbers, true/false), else kept as a string."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise InvalidArgumentError(f"strategy option {text!r} must read KEY=VALUE, e.g. acquisition=ucb")
+    try:
+        return key.strip(), json.loads(value)
+    except ValueError:
+        return key.strip(), value
+
+
+def _as_type_of(default: Any, value: Any, what: str) -> Any:
+    """`value` as the type of `default` (int, float, str); other defaults take any value."""
+    wanted = type(default)
+    if wanted is bool or wanted not in (int, float, str):
+        return value
+    if wanted is str:
+        return str(value)
+    number_ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number_ok and (wanted is float or float(value).is_integer()):
+        return wanted(value)
+    raise InvalidArgumentError(f"{what} is not a {wanted.__name__} like its default {default!r}")

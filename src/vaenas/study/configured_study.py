@@ -1,0 +1,117 @@
+"""A study named by a StudyConfig and kept in a folder: what `vaenas search` and
+`vaenas compare` run, a thin layer over Study."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vaenas.study.config import StudyConfig
+from vaenas.study.executor_registry import EXECUTORS
+from vaenas.study.run_folder import RunFolder
+from vaenas.study.storage import TrialRecord, TrialStatus
+from vaenas.study.study import ProgressCallback, Study
+
+
+@dataclass(frozen=True)
+class StudyResult:
+    config: StudyConfig
+    best_arch: str | None
+    best_value: float | None
+    regret: float | None
+    n_trials: int
+    n_failed: int
+    values: list[float | None]
+    """Value of each finished trial in trial-number order (None for a failed one)."""
+    seconds: float
+    ask_seconds: float | None = None
+    """Mean wall seconds the strategy spent per ask (over the trials that recorded it)."""
+    maximize: bool = True
+    optimum: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "best_arch": self.best_arch,
+            "best_value": self.best_value,
+            "regret": self.regret,
+            "n_trials": self.n_trials,
+            "n_failed": self.n_failed,
+            "space": self.config.space,
+            "objective": self.config.objective_name,
+            "dataset": self.config.dataset,
+            "strategy": self.config.strategy,
+            "seed": self.config.seed,
+            "budget": self.config.budget,
+            "seconds": self.seconds,
+            "ask_seconds": self.ask_seconds,
+            "maximize": self.maximize,
+            "optimum": self.optimum,
+            "values": self.values,
+        }
+
+
+class ConfiguredStudy:
+    """Runs one configuration into an output folder until `config.budget` trials are
+    finished, resuming whatever is journaled there; writes results.json at the end.
+
+    `executor` names where trials run (inprocess, pool, ray); `workers` how many at once;
+    `address` an existing Ray cluster. None of them is part of the study's identity: a
+    study can be resumed with another executor."""
+
+    def __init__(
+        self, config: StudyConfig, out: Path, executor: str = "inprocess",
+        workers: int | None = None, address: str | None = None,
+    ) -> None:
+        EXECUTORS.get(executor)  # an unknown name is refused before anything is built
+        self.config, self.out = config, Path(out)
+        self.space, self.objective, self.strategy = config.build()
+        self.executor_name, self.workers, self.address = executor, workers, address
+        self.study: Study | None = None
+        """The running Study, while `run` runs."""
+
+    def run(self, progress: ProgressCallback | None = None) -> StudyResult:
+        started = time.perf_counter()
+        folder = RunFolder(self.out)
+        journal = folder.open()
+        try:
+            study = Study(
+                self.space, self.strategy, journal, self.config.identity(),
+                maximize=self.objective.maximize, folder=folder, max_retries=self.config.max_retries,
+            )
+        except BaseException:
+            journal.close()
+            folder.close()
+            raise
+        with study:
+            self.study = study
+            study.run_until(self.config.budget, self.objective, self.config, self.executor_name,
+                            self.workers, self.address, progress)
+            result = self._result(study.trials, time.perf_counter() - started)
+            folder.write_results(result.to_json())
+        return result
+
+    def _result(self, trials: list[TrialRecord], seconds: float) -> StudyResult:
+        finished = [t for t in trials if t.finished]
+        complete = [t for t in finished if t.status is TrialStatus.COMPLETE and t.value is not None]
+        best = None
+        if complete:
+            sign = 1 if self.objective.maximize else -1
+            best = max(complete, key=lambda t: sign * (t.value or 0.0))
+        asks = [t.metrics["ask_seconds"] for t in finished if "ask_seconds" in t.metrics]
+        return StudyResult(
+            config=self.config,
+            best_arch=best.arch if best else None,
+            best_value=best.value if best else None,
+            regret=self.objective.regret(best.value) if best and best.value is not None else None,
+            n_trials=len(finished),
+            n_failed=len(finished) - len(complete),
+            values=[t.value if t.status is TrialStatus.COMPLETE else None for t in finished],
+            seconds=seconds,
+            ask_seconds=float(np.mean(asks)) if asks else None,
+            maximize=self.objective.maximize,
+            optimum=self.objective.optimum,
+        )

@@ -1,0 +1,53 @@
+"""`vaenas.create_study`: a study from objects or names, as a library user builds one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vaenas.errors import InvalidArgumentError
+from vaenas.search import Strategy, make_strategy, needs_vae
+from vaenas.spaces import SearchSpace, make_space
+from vaenas.study.run_folder import RunFolder
+from vaenas.study.storage import InMemoryStorage, Storage
+from vaenas.study.study import Study
+from vaenas.vae import ArchVAE, cached_vae
+
+DIRECTIONS = ("maximize", "minimize")
+
+
+def create_study(
+    space: SearchSpace | str = "nb201",
+    strategy: Strategy | str = "bo",
+    storage: Storage | str | Path | None = None,
+    direction: str = "maximize",
+    seed: int = 0,
+    vae: ArchVAE | None = None,
+) -> Study:
+    """A study of `space` searched by `strategy` (objects, or registered names).
+
+    `storage`: None keeps trials in memory; a folder path keeps them in that folder's
+    SQLite journal (locked while the study is open), and a study created again on the
+    same folder resumes it. A latent strategy given by name pretrains the space's VAE on
+    first use (cached, as `vaenas search` does) unless `vae` is given."""
+    if direction not in DIRECTIONS:
+        raise InvalidArgumentError(f"direction must be maximize or minimize, got {direction!r}")
+    space = make_space(space) if isinstance(space, str) else space
+    if isinstance(strategy, str):
+        options = {"vae": vae or cached_vae(space)} if needs_vae(strategy) else {}
+        strategy = make_strategy(strategy, space, seed=seed, **options)
+    elif strategy.space is not space:
+        raise InvalidArgumentError(f"strategy {strategy.name!r} was built for another space object than the study's")
+    identity = {"space": space.name, "space_definition": space.definition(), "strategy": strategy.name,
+                "seed": seed, "direction": direction}
+    folder = None
+    if isinstance(storage, (str, Path)):
+        folder = RunFolder(storage)
+        storage = folder.open()
+    storage = storage if storage is not None else InMemoryStorage()
+    try:
+        return Study(space, strategy, storage, identity, maximize=direction == "maximize", folder=folder)
+    except BaseException:
+        storage.close()
+        if folder is not None:
+            folder.close()
+        raise

@@ -1,0 +1,85 @@
+"""A study's folder: every file name a study writes, its reads and writes, and the lock
+that keeps one writer per folder."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from vaenas.errors import DataError, InvalidArgumentError, JournalError, StudyLockedError
+from vaenas.study.journal import Journal
+
+JOURNAL_FILE = "study.db"
+RESULTS_FILE = "results.json"
+BEST_ARCH_FILE = "best_arch.json"
+BEST_MODEL_FILE = "best_model.pt"
+LOCK_FILE = "study.lock"
+
+
+class RunFolder:
+    """One study's folder, held by this process from `open` to `close`.
+
+    The lock is an exclusive `flock` on study.lock: the kernel drops it when the process
+    ends, however it ends, so a killed study never leaves a stale lock behind."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._lock: int | None = None
+
+    def open(self) -> Journal:
+        """Takes the folder's lock and opens its journal."""
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._lock = os.open(self.path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise JournalError(
+                f"cannot write to output folder {self.path} ({exc.strerror or exc}); choose another --out"
+            ) from None
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.close()
+            raise StudyLockedError(
+                f"{self.path} is in use by another running study; wait for it to end or choose another --out"
+            ) from None
+        try:
+            return Journal(self.path / JOURNAL_FILE)
+        except JournalError:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor releases the flock
+            self._lock = None
+
+    def write_results(self, results: dict[str, Any]) -> None:
+        write_json_atomic(self.path / RESULTS_FILE, results)
+
+    def write_best(self, best: dict[str, Any], artifact: Any = None) -> None:
+        """The best architecture so far (and its trained network when there is one)."""
+        if artifact is not None:
+            artifact.save(self.path / BEST_MODEL_FILE)
+        write_json_atomic(self.path / BEST_ARCH_FILE, best)
+
+
+def read_best_arch(path: Path, space: str) -> str:
+    """The architecture string of a best_arch.json, checked to belong to `space`."""
+    try:
+        saved = json.loads(path.read_text())
+        text, saved_space = saved["arch"], saved["space"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DataError(f"{path} is not a {BEST_ARCH_FILE} written by vaenas search ({exc})") from None
+    if saved_space != space:
+        raise InvalidArgumentError(f"{path} holds a {saved_space!r} architecture, not a {space!r} one")
+    return str(text)
+
+
+def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
+    """Writes JSON through a temporary file and a rename, so a kill never leaves half a file."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n")
+    os.replace(tmp, path)

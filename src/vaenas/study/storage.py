@@ -1,0 +1,141 @@
+"""Where a study's trials are kept: one interface, in memory or in an SQLite journal.
+
+The study loop only talks to `Storage`; `InMemoryStorage` serves a library user who needs
+no files, `Journal` (journal.py) a study that must survive a kill and be resumed."""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Any
+
+from vaenas.errors import StudyConfigMismatchError
+
+FORMAT_VERSION = 1
+
+
+class TrialStatus(str, Enum):
+    """The life of a trial: running until it completes (a value) or fails (none).
+
+    A str enum, so that it is stored and compared as the plain word."""
+
+    RUNNING = "running"
+    COMPLETE = "complete"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class TrialRecord:
+    number: int
+    arch_key: str
+    arch: str
+    status: TrialStatus
+    value: float | None
+    metrics: dict[str, Any]
+    attempts: int
+    started_at: float
+    finished_at: float | None
+
+    @property
+    def finished(self) -> bool:
+        return self.status is not TrialStatus.RUNNING
+
+
+class Storage(ABC):
+    """The trials of one study and the configuration that identifies it.
+
+    Trial numbers are given by the storage, in order from 0; an architecture key appears
+    at most once (a query is never repeated)."""
+
+    location: str = "memory"
+    """Where the trials are, as a user would name it in a message."""
+
+    @abstractmethod
+    def stored_config(self) -> dict[str, Any]:
+        """The configuration recorded by `ensure_config`, {} for a new study."""
+
+    @abstractmethod
+    def _record_config(self, config: dict[str, Any]) -> None: ...
+
+    @abstractmethod
+    def start_trial(self, arch_key: str, arch: str) -> int:
+        """Adds a running trial and returns its number."""
+
+    @abstractmethod
+    def restart_trial(self, number: int) -> None:
+        """Marks an unfinished trial as started again (after a crash or a lost worker)."""
+
+    @abstractmethod
+    def finish_trial(self, number: int, status: TrialStatus, value: float | None, metrics: dict[str, Any]) -> None: ...
+
+    @abstractmethod
+    def trials(self) -> list[TrialRecord]:
+        """Every trial, in number order."""
+
+    @abstractmethod
+    def trial(self, number: int) -> TrialRecord: ...
+
+    def close(self) -> None:
+        """Releases files and locks; the storage is not used afterwards."""
+
+    def __enter__(self) -> Storage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def ensure_config(self, config: dict[str, Any]) -> None:
+        """Records the configuration of a new study, or checks it against the stored one."""
+        wanted = {"format_version": FORMAT_VERSION, **config}
+        stored = self.stored_config()
+        if not stored:
+            self._record_config(wanted)
+            return
+        diff = [
+            f"{k}={stored.get(k)!r} (asked {wanted.get(k)!r})"
+            for k in sorted(set(stored) | set(wanted))
+            if stored.get(k) != wanted.get(k)
+        ]
+        if diff:
+            raise StudyConfigMismatchError(
+                f"{self.location} holds a study with another configuration: {', '.join(diff)}; "
+                "use another storage folder (--out) or the same options to resume it"
+            )
+
+
+class InMemoryStorage(Storage):
+    """Trials in a list: nothing written, nothing survives the process."""
+
+    def __init__(self) -> None:
+        self._config: dict[str, Any] = {}
+        self._trials: list[TrialRecord] = []
+
+    def stored_config(self) -> dict[str, Any]:
+        return dict(self._config)
+
+    def _record_config(self, config: dict[str, Any]) -> None:
+        self._config = dict(config)
+
+    def start_trial(self, arch_key: str, arch: str) -> int:
+        if any(t.arch_key == arch_key for t in self._trials):
+            raise ValueError(f"architecture {arch} is already a trial of this study")
+        number = len(self._trials)
+        self._trials.append(TrialRecord(number, arch_key, arch, TrialStatus.RUNNING, None, {}, 1, time.time(), None))
+        return number
+
+    def restart_trial(self, number: int) -> None:
+        trial = self._trials[number]
+        self._trials[number] = replace(trial, attempts=trial.attempts + 1, started_at=time.time())
+
+    def finish_trial(self, number: int, status: TrialStatus, value: float | None, metrics: dict[str, Any]) -> None:
+        self._trials[number] = replace(
+            self._trials[number], status=status, value=value, metrics=dict(metrics), finished_at=time.time()
+        )
+
+    def trials(self) -> list[TrialRecord]:
+        return list(self._trials)
+
+    def trial(self, number: int) -> TrialRecord:
+        return self._trials[number]
