@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import functools
 from dataclasses import replace
-import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from vaenas.errors import DataError, InvalidArgumentError, VaenasError
+from vaenas.errors import InvalidArgumentError, VaenasError
 from vaenas.objectives import OBJECTIVES, make_objective
 from vaenas.report import (
     plot_latent_map,
@@ -32,7 +31,7 @@ from vaenas.spaces import SearchSpace, make_space
 from vaenas.study import ConfiguredStudy, StudyConfig, StudyResult
 from vaenas.study.compare import run_comparison
 from vaenas.study.executor_registry import default_executor
-from vaenas.study.run_folder import read_best_arch
+from vaenas.study.run_folder import read_best_arch, write_trained
 from vaenas.vae import ArchVAE, VAEConfig, cached_vae, save_pretrained
 from vaenas.vae import pretrain as run_pretrain
 
@@ -226,12 +225,10 @@ def train(
         evaluation = scorer.evaluate(chosen)
     if evaluation.artifact is None:
         raise InvalidArgumentError(f"objective {objective!r} trains no network; use classifier or imagevae")
-    out.mkdir(parents=True, exist_ok=True)
-    evaluation.artifact.save(out / "model.pt")
     summary = {"arch": text, "objective": objective, "dataset": dataset, "epochs": epochs,
                "value": evaluation.value, "metrics": evaluation.metrics}
-    (out / "result.json").write_text(json.dumps(summary, indent=2) + "\n")
-    console.print(f"{objective} value {evaluation.value:.4f}; model in {out / 'model.pt'} "
+    model_path = write_trained(out, evaluation.artifact, summary)
+    console.print(f"{objective} value {evaluation.value:.4f}; model in {model_path} "
                   "(reload: vaenas.load_model(path))")
 
 

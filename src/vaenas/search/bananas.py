@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from vaenas.search.base import Strategy
 from vaenas.search.encodings import adjacency_one_hot
 from vaenas.search.mlp import fit_mlp, standardize
+from vaenas.search.model_based import ModelBasedStrategy
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 
 
 @STRATEGIES.register("bananas")
-class Bananas(Strategy):
+class Bananas(ModelBasedStrategy):
     """An ensemble of MLPs on the adjacency + one-hot encoding predicts each candidate's
     value; candidates are mutations of the best architectures so far, and the next query
     is picked by independent Thompson sampling from the ensemble's mean and spread.
@@ -31,26 +31,16 @@ class Bananas(Strategy):
         n_candidates: int = 100,
         n_parents: int = 10,
     ) -> None:
-        super().__init__(space, seed)
-        self.n_init, self.ensemble = n_init, ensemble
-        self.n_candidates, self.n_parents = n_candidates, n_parents
-        self._archs: list[Arch] = []
-        self._values: list[float] = []
+        super().__init__(space, seed, n_init)
+        self.ensemble, self.n_candidates, self.n_parents = ensemble, n_candidates, n_parents
         self._model: torch.nn.Module | None = None
-        self._trained_on = -1
 
-    def _observe(self, arch: Arch, score: float) -> None:
-        self._archs.append(arch)
-        self._values.append(score)
+    def _fit(self) -> None:
+        x = adjacency_one_hot(self.space, self._archs)
+        y = standardize(np.asarray(self._values))
+        self._model = fit_mlp(x, y, seed=int(self.rng.integers(2**31)), members=self.ensemble)
 
-    def _propose(self) -> Arch:
-        if len(self._archs) + len(self._pending) < self.n_init or not self._archs:
-            return self.space.sample(self.rng)
-        if self._trained_on != len(self._archs):
-            x = adjacency_one_hot(self.space, self._archs)
-            y = standardize(np.asarray(self._values))
-            self._model = fit_mlp(x, y, seed=int(self.rng.integers(2**31)), members=self.ensemble)
-            self._trained_on = len(self._archs)
+    def _propose_from_model(self) -> Arch:
         candidates = self._candidates()
         if not candidates:
             return self.space.sample(self.rng)

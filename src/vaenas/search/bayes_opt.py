@@ -56,7 +56,6 @@ class LatentBO(LatentStrategy):
         self.acquisition, self.features = acquisition, features
         self.generate, self.radius = generate, radius
         self._gp = LatentGP()
-        self._fitted_on = -1
         self._one_hot = np.zeros((0, 0))
         self._varying: np.ndarray | None = None
 
@@ -79,11 +78,11 @@ class LatentBO(LatentStrategy):
             parts.append(self._one_hot[indices])
         return np.hstack(parts)
 
-    def _propose_latent(self) -> Arch:
+    def _fit(self) -> None:
+        self._gp.fit(self._x(self._observed), np.asarray(self._values))
+
+    def _propose_from_model(self) -> Arch:
         y = np.asarray(self._values)
-        if self._fitted_on != len(y):
-            self._gp.fit(self._x(self._observed), y)
-            self._fitted_on = len(y)
         if self.generate and not self.pool.complete:
             best = np.asarray(self._observed)[np.argsort(y)[::-1][:5]]
             self.pool.decode_around(self.pool.embeddings[best], self.generate, self.radius, self.rng)

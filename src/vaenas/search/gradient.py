@@ -35,17 +35,16 @@ class LatentGradient(LatentStrategy):
         super().__init__(space, seed, **latent)
         self.n_starts, self.steps, self.step_sizes = n_starts, steps, step_sizes
         self._predictor: torch.nn.Module | None = None
-        self._trained_on = -1
         self._round = 0
         low, high = self.pool.low, self.pool.high
         self._low = torch.as_tensor(low, dtype=torch.float32)
         self._span = torch.as_tensor(np.maximum(high - low, 1e-9), dtype=torch.float32)
 
-    def _propose_latent(self) -> Arch:
-        if self._trained_on != len(self._values):
-            x = self.pool.embeddings[self._observed]
-            self._predictor = fit_mlp(x, standardize(np.asarray(self._values)), seed=int(self.rng.integers(2**31)))
-            self._trained_on = len(self._values)
+    def _fit(self) -> None:
+        x = self.pool.embeddings[self._observed]
+        self._predictor = fit_mlp(x, standardize(np.asarray(self._values)), seed=int(self.rng.integers(2**31)))
+
+    def _propose_from_model(self) -> Arch:
         order = np.argsort(self._values)[::-1][: self.n_starts]
         start = self._observed[int(order[self._round % len(order)])]
         self._round += 1

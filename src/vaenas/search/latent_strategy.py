@@ -6,18 +6,16 @@ from typing import ClassVar
 
 import numpy as np
 
-from vaenas.search.base import Strategy
 from vaenas.search.latent_pool import DEFAULT_POOL_SIZE, LatentPool
+from vaenas.search.model_based import ModelBasedStrategy
 from vaenas.spaces import Arch, SearchSpace
 from vaenas.vae import ArchVAE
 
 
-class LatentStrategy(Strategy):
-    """A strategy that holds a pretrained ArchVAE and searches its encoded pool.
-
-    Before `n_init` successful observations it proposes random pool members; then
-    `_propose_latent` takes over. Observations are kept as pool indices and values.
-    """
+class LatentStrategy(ModelBasedStrategy):
+    """A model-based strategy that holds a pretrained ArchVAE and searches its encoded
+    pool: its initial design draws random pool members, and observations are also kept
+    as pool indices (`_observed`), whose embeddings are the model's inputs."""
 
     needs_vae: ClassVar[bool] = True
 
@@ -29,25 +27,18 @@ class LatentStrategy(Strategy):
         n_init: int = 10,
         pool_size: int = DEFAULT_POOL_SIZE,
     ) -> None:
-        super().__init__(space, seed)
+        super().__init__(space, seed, n_init)
         if vae is None:
             raise ValueError(f"strategy {self.name!r} needs a pretrained ArchVAE (vae=...)")
         self.pool = LatentPool(vae, self.rng, pool_size)
-        self.n_init = n_init
         self._observed: list[int] = []
-        self._values: list[float] = []
 
     def _observe(self, arch: Arch, score: float) -> None:
+        super()._observe(arch, score)
         self._observed.append(self.pool.index_of(arch))
-        self._values.append(score)
 
-    def _propose(self) -> Arch:
-        if len(self._observed) + len(self._pending) < self.n_init or not self._observed:
-            return self.pool.archs[int(self.rng.integers(len(self.pool)))]
-        return self._propose_latent()
-
-    def _propose_latent(self) -> Arch:
-        raise NotImplementedError
+    def _initial_design(self) -> Arch:
+        return self.pool.archs[int(self.rng.integers(len(self.pool)))]
 
     def seen_mask(self) -> np.ndarray:
         """Boolean mask over the pool: True for architectures evaluated or pending."""

@@ -24,8 +24,8 @@ class LatentReinforce(LatentStrategy):
     def __init__(
         self, space: SearchSpace, seed: int = 0, lr: float = 0.05, baseline_decay: float = 0.9, **latent: Any
     ) -> None:
-        """`latent` holds LatentStrategy's options: vae, pool_size (the policy needs no
-        random initial design)."""
+        """`latent` holds LatentStrategy's options: vae, pool_size (no initial design: a
+        random pool member only until the first observation, then the policy)."""
         super().__init__(space, seed, **{**latent, "n_init": 0})
         embeddings = self.pool.embeddings
         self.mean = torch.tensor(embeddings.mean(0), dtype=torch.float64, requires_grad=True)
@@ -35,7 +35,10 @@ class LatentReinforce(LatentStrategy):
         self._baseline: float | None = None
         self._actions: dict[str, np.ndarray] = {}
 
-    def _propose(self) -> Arch:
+    def _fit(self) -> None:
+        """The policy is the model; each observation updates it (`_observe`)."""
+
+    def _propose_from_model(self) -> Arch:
         with torch.no_grad():
             action = self.mean.numpy() + np.exp(self.log_std.numpy()) * self.rng.standard_normal(self.mean.shape[0])
         index = self.pool.nearest(action, self.seen_mask())

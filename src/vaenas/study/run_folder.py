@@ -17,6 +17,8 @@ RESULTS_FILE = "results.json"
 BEST_ARCH_FILE = "best_arch.json"
 BEST_MODEL_FILE = "best_model.pt"
 LOCK_FILE = "study.lock"
+TRAINED_MODEL_FILE = "model.pt"
+TRAIN_RESULT_FILE = "result.json"
 
 
 class RunFolder:
@@ -64,6 +66,15 @@ class RunFolder:
         if artifact is not None:
             artifact.save(self.path / BEST_MODEL_FILE)
         write_json_atomic(self.path / BEST_ARCH_FILE, best)
+
+
+def write_trained(out: Path, artifact: Any, summary: dict[str, Any]) -> Path:
+    """The folder of `vaenas train`: the trained network and what it scored. Returns the
+    model's path."""
+    out.mkdir(parents=True, exist_ok=True)
+    artifact.save(out / TRAINED_MODEL_FILE)
+    write_json_atomic(out / TRAIN_RESULT_FILE, summary)
+    return out / TRAINED_MODEL_FILE
 
 
 def read_best_arch(path: Path, space: str) -> str:
