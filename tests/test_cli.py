@@ -177,8 +177,11 @@ def test_ctrl_c_says_the_study_is_saved_exits_130_and_resume_goes_on(tmp_path):
 
     out = tmp_path / "study"
     study = ["--space", "macro", "--objective", "classifier", "--data", "digits", "--epochs", "1", "--strategy", "rs", "--out", str(out)]
+    # SIGINT back to its default in the child: a suite started in the background (nohup,
+    # `&` in a script) passes SIGINT on as ignored, and Python then never sees Ctrl-C
     search = subprocess.Popen([sys.executable, "-m", "vaenas", "search", *study, "--budget", "500"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and not (out / "best_arch.json").exists():
         time.sleep(0.2)
