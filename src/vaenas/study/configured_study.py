@@ -90,17 +90,13 @@ class ConfiguredStudy:
             self.study = study
             study.run_until(self.config.budget, self.objective, self.config, self.executor_name,
                             self.workers, self.address, progress)
-            result = self._result(study.trials, time.perf_counter() - started)
+            result = self._result(study.trials, study.best_trial, time.perf_counter() - started)
             folder.write_results(result.to_json())
         return result
 
-    def _result(self, trials: list[TrialRecord], seconds: float) -> StudyResult:
+    def _result(self, trials: list[TrialRecord], best: TrialRecord | None, seconds: float) -> StudyResult:
         finished = [t for t in trials if t.finished]
         complete = [t for t in finished if t.status is TrialStatus.COMPLETE and t.value is not None]
-        best = None
-        if complete:
-            sign = 1 if self.objective.maximize else -1
-            best = max(complete, key=lambda t: sign * (t.value or 0.0))
         asks = [t.metrics["ask_seconds"] for t in finished if "ask_seconds" in t.metrics]
         return StudyResult(
             config=self.config,
