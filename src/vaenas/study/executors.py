@@ -33,6 +33,13 @@ def evaluate_arch(space: SearchSpace, objective: Objective, number: int, arch_te
         evaluation = objective.evaluate(space.parse(arch_text))
     except Exception as exc:  # a failing evaluation is recorded; the study goes on
         return Outcome(number, error="".join(traceback.format_exception_only(exc)).strip())
+    return outcome_of(number, evaluation)
+
+
+def outcome_of(number: int, evaluation: Evaluation | None) -> Outcome:
+    """The outcome of a trial with this evaluation: a non-finite value, or none, is a failure."""
+    if evaluation is None:
+        return Outcome(number, error="told as failed")
     if not math.isfinite(evaluation.value):
         return Outcome(number, error=f"non-finite value {evaluation.value}")
     return Outcome(number, evaluation=evaluation)

@@ -3,7 +3,6 @@ the user's own ask/tell loop."""
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +13,7 @@ from vaenas.objectives import Evaluation, FunctionObjective, Objective
 from vaenas.search import Strategy
 from vaenas.spaces import Arch, SearchSpace
 from vaenas.study.executor_registry import EXECUTORS, ExecutorRequest, default_executor
-from vaenas.study.executors import BuiltProblem, Executor, Outcome, Problem
+from vaenas.study.executors import BuiltProblem, Executor, Outcome, Problem, outcome_of
 from vaenas.study.run_folder import RunFolder
 from vaenas.study.storage import Storage, TrialRecord, TrialStatus
 
@@ -151,10 +150,7 @@ class Study:
                 raise InvalidArgumentError(f"{self.space.format(arch)} is already told; each architecture is one trial")
             number = self.storage.start_trial(key, self.space.format(arch))
         evaluation = value if isinstance(value, Evaluation) or value is None else Evaluation(float(value))
-        if evaluation is not None and not math.isfinite(evaluation.value):
-            self._record(Outcome(number, error=f"non-finite value {evaluation.value}"), _Running(arch, 1))
-        else:
-            self._record(Outcome(number, evaluation=evaluation, error=None if evaluation else "told as failed"), _Running(arch, 1))
+        self._record(outcome_of(number, evaluation), _Running(arch, 1))
 
     # --- optimize ------------------------------------------------------------------
 
