@@ -48,6 +48,8 @@ def test_search_prints_the_result_table_and_resumes(tmp_path):
         (["search", "--strategy", "re", "-S", "pop=3"], "strategy 're' has no option 'pop'; its options (defaults): population_size=10"),
         (["search", "--strategy", "re", "-S", "population_size"], "must read KEY=VALUE"),
         (["search", "--strategy", "re", "-S", "sample_size=0.5"], "sample_size=0.5 is not a int"),
+        (["compare", "--strategies", "rs,re", "-S", "population_size=4"], "must name its strategy when several are compared"),
+        (["compare", "--strategies", "rs,re", "-S", "ls:population_size=4"], "options given for ls, which is not among"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_status_2(tmp_path, args, message):
@@ -74,6 +76,17 @@ def test_compare_from_a_first_seed_runs_those_seeds(tmp_path):
         seeds = sorted(p.name for p in (out / "runs" / strategy).iterdir())
         assert seeds == ["seed100", "seed101"]
         assert json.loads((out / "runs" / strategy / "seed100" / "results.json").read_text())["seed"] == 100
+
+
+def test_compare_gives_each_strategy_its_own_options(tmp_path):
+    out = tmp_path / "c"
+    result = run("compare", "--strategies", "rs,re", "-S", "re:population_size=4", "--budget", "8",
+                 "--seeds", "1", "--workers", "1", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    with Journal(out / "runs" / "re" / "seed0" / "study.db") as journal:
+        assert journal.stored_config()["strategy_options"] == {"population_size": 4}
+    with Journal(out / "runs" / "rs" / "seed0" / "study.db") as journal:
+        assert "strategy_options" not in journal.stored_config()
 
 
 def test_compare_writes_summary_and_regret_plot(tmp_path):

@@ -11,6 +11,7 @@ from library_objective import conv_count
 import vaenas
 from vaenas.errors import InvalidArgumentError, StudyConfigMismatchError, StudyLockedError
 from vaenas.objectives import Evaluation
+from vaenas.search import make_strategy
 from vaenas.spaces import CellSpace, LayerSpace
 from vaenas.study import InMemoryStorage, TrialStatus
 
@@ -80,6 +81,18 @@ def test_other_settings_on_the_same_folder_are_refused(tmp_path):
     with pytest.raises(StudyConfigMismatchError, match="space_definition"):
         vaenas.create_study(space=other_ops, strategy="re", storage=tmp_path)
     vaenas.create_study(space=CELL, strategy="re", storage=tmp_path).close()  # refusals left no lock
+
+
+def test_strategy_options_reach_a_named_strategy_and_the_identity(tmp_path):
+    with vaenas.create_study(space=CELL, strategy="re", storage=tmp_path, strategy_options={"population_size": 4}) as study:
+        assert study.strategy.population_size == 4
+        study.optimize(conv_count, n_trials=6)
+    with pytest.raises(StudyConfigMismatchError, match="strategy_options"):
+        vaenas.create_study(space=CELL, strategy="re", storage=tmp_path, strategy_options={"population_size": 5})
+    with pytest.raises(InvalidArgumentError, match="has no option 'size'.*population_size=10"):
+        vaenas.create_study(space=CELL, strategy="re", strategy_options={"size": 5})
+    with pytest.raises(InvalidArgumentError, match="go with a strategy name"):
+        vaenas.create_study(space=CELL, strategy=make_strategy("re", CELL), strategy_options={"population_size": 4})
 
 
 HOLDER = textwrap.dedent("""

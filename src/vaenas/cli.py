@@ -4,36 +4,30 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from dataclasses import replace
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-import numpy as np
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from vaenas.errors import InvalidArgumentError, VaenasError
+from vaenas.latent_map import check_line_steps
+from vaenas.latent_map import latent_map as build_latent_map
 from vaenas.objectives import OBJECTIVES, make_objective
-from vaenas.report import (
-    plot_latent_map,
-    plot_regret,
-    project_2d,
-    write_queries_to_regret,
-    write_summary,
-)
-from vaenas.search import needs_vae
-from vaenas.search.options import parse_option
-from vaenas.spaces import SearchSpace, make_space
+from vaenas.report import plot_latent_map, plot_regret, write_queries_to_regret, write_summary
+from vaenas.search.options import parse_option, parse_scoped_options
+from vaenas.spaces import make_space
 from vaenas.study import ConfiguredStudy, StudyConfig, StudyResult
 from vaenas.study.compare import run_comparison
 from vaenas.study.executor_registry import default_executor
-from vaenas.study.run_folder import read_best_arch, write_trained
+from vaenas.study.final_training import chosen_arch, train_chosen
 from vaenas.vae import ArchVAE, VAEConfig, cached_vae, save_pretrained
 from vaenas.vae import pretrain as run_pretrain
+from vaenas.vae.archvae import EpochCallback
 
 app = typer.Typer(
     help="Neural architecture search driven by a variational autoencoder over architectures.",
@@ -82,6 +76,27 @@ def _progress() -> Progress:
     )
 
 
+def _pretraining_bar(progress: Progress, space: str) -> EpochCallback:
+    """An epoch callback that shows a bar for a VAE pretrained on first use (and nothing
+    when the cache already holds it)."""
+    task: list[TaskID] = []
+
+    def on_epoch(epoch: int, epochs: int, loss: float) -> None:
+        if not task:
+            task.append(progress.add_task(f"pretrain VAE on {space} (first use)", total=epochs, status=""))
+        progress.update(task[0], completed=epoch, total=epochs, status=f"loss {loss:.3f}")
+
+    return on_epoch
+
+
+StrategyOptions = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--strategy-option", "-S",
+        help="KEY=VALUE option of the strategy (repeatable), e.g. acquisition=ucb; "
+        "STRATEGY:KEY=VALUE in compare.",
+    ),
+]
 Space = Annotated[str, typer.Option(help="Search space.")]
 Dataset = Annotated[str, typer.Option(help="Data set of the objective.")]
 Objective = Annotated[
@@ -115,10 +130,7 @@ def search(
     space: SpaceOrDefault = None,
     dataset: DataOrDefault = None,
     strategy: Annotated[str, typer.Option(help="Search strategy.")] = "bo",
-    strategy_option: Annotated[
-        list[str] | None,
-        typer.Option("--strategy-option", "-S", help="KEY=VALUE option of the strategy (repeatable), e.g. acquisition=ucb."),
-    ] = None,
+    strategy_option: StrategyOptions = None,
     budget: Budget = 100,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     objective: Objective = None,
@@ -149,7 +161,7 @@ def search(
         objective=objective, objective_options=options, vae_cache=str(vae_cache) if vae_cache else None,
         strategy_options=dict(parse_option(o) for o in strategy_option or []),
     )
-    _warm_vae_cache(config, [strategy])
+    config.check_names()
     if out is None:
         out = Path("runs") / "-".join([*_study_label(config), strategy, f"seed{seed}"])
     if workers < 1:
@@ -157,8 +169,11 @@ def search(
     if ray_address and executor not in (None, "ray"):
         raise InvalidArgumentError("--ray-address goes with --executor ray")
     executor = executor or ("ray" if ray_address else default_executor(workers))
-    study = ConfiguredStudy(config, out, executor=executor, workers=workers if workers > 1 else None, address=ray_address)
     with _progress() as progress, _saved_on_interrupt(f"the study in {out} is saved; run the same command to resume it"):
+        study = ConfiguredStudy(
+            config, out, executor=executor, workers=workers if workers > 1 else None, address=ray_address,
+            on_pretrain_epoch=_pretraining_bar(progress, config.space),
+        )
         task = progress.add_task(f"{strategy} on {out.name}", total=budget, status="")
 
         def advance(done: int, total: int, best: float | None) -> None:
@@ -216,19 +231,10 @@ def train(
 ) -> None:
     """Train one chosen architecture fully on the whole training split and save it."""
     scorer = make_objective(objective, dataset, **_objective_options(epochs=epochs, latent_dim=image_latent_dim), seed=seed)
-    space = make_space(scorer.space_name)
-    text = arch
-    if Path(arch).suffix == ".json":
-        text = read_best_arch(Path(arch), space.name)
-    chosen = space.parse(text)
+    text = chosen_arch(arch, scorer)
     with console.status(f"training {text} for {epochs} epochs"):
-        evaluation = scorer.evaluate(chosen)
-    if evaluation.artifact is None:
-        raise InvalidArgumentError(f"objective {objective!r} trains no network; use classifier or imagevae")
-    summary = {"arch": text, "objective": objective, "dataset": dataset, "epochs": epochs,
-               "value": evaluation.value, "metrics": evaluation.metrics}
-    model_path = write_trained(out, evaluation.artifact, summary)
-    console.print(f"{objective} value {evaluation.value:.4f}; model in {model_path} "
+        result = train_chosen(scorer, text, out, {"objective": objective, "dataset": dataset, "epochs": epochs})
+    console.print(f"{objective} value {result.value:.4f}; model in {result.model_path} "
                   "(reload: vaenas.load_model(path))")
 
 
@@ -238,6 +244,7 @@ def compare(
     space: Space = "nb201",
     dataset: Dataset = "cifar10",
     strategies: Annotated[str, typer.Option(help="Comma-separated strategies.")] = "rs,re,ls,bo",
+    strategy_option: StrategyOptions = None,
     budget: Budget = 150,
     seeds: Annotated[int, typer.Option(help="Seeds per strategy: FIRST..FIRST+N-1.")] = 20,
     first_seed: Annotated[int, typer.Option(help="First seed (confirm a setting on seeds it was not chosen on).")] = 0,
@@ -253,13 +260,15 @@ def compare(
         space=space, dataset=dataset, budget=budget, objective=objective,
         vae_cache=str(vae_cache) if vae_cache else None,
     )
-    _warm_vae_cache(base, names)
+    options = parse_scoped_options(strategy_option or [], names)
     resume = f"finished studies are saved in {out}/runs; run the same command to go on"
     with _progress() as progress, _saved_on_interrupt(resume):
+        on_pretrain_epoch = _pretraining_bar(progress, space)
         task = progress.add_task(f"compare on {space}/{dataset}", total=len(names) * max(seeds, 0), status="")
         by_strategy = run_comparison(
-            base, names, seeds, out, workers=workers, first_seed=first_seed,
+            base, names, seeds, out, workers=workers, first_seed=first_seed, strategy_options=options,
             on_done=lambda r: progress.update(task, advance=1, status=f"{r.config.strategy} seed {r.config.seed}"),
+            on_pretrain_epoch=on_pretrain_epoch,
         )
     rows = write_summary(out / "summary.csv", by_strategy)
     first = next(iter(by_strategy.values()))[0]
@@ -329,60 +338,30 @@ def latent_map(
 ) -> None:
     """Draw every architecture's embedding in 2-D, coloured by its value, and the
     architectures decoded along a straight latent line between two good ones."""
-    if interpolate == 1 or interpolate < 0:
-        raise InvalidArgumentError(f"--interpolate must be 0 (no line) or at least 2, got {interpolate}")
+    check_line_steps(interpolate)
     search_space = make_space(space)
     scorer = make_objective(objective or space, dataset)
-    model = ArchVAE.load(vae, search_space) if vae else _cached(search_space, cache_dir)
-    archs = list(search_space.enumerate())
-    values = np.array([scorer.evaluate(a).value for a in archs])
-    embeddings = model.encode(archs)
-    coords = project_2d(embeddings, method)
+    if vae is not None:
+        model = ArchVAE.load(vae, search_space)
+    else:
+        with _progress() as progress:
+            model = cached_vae(search_space, cache_dir=cache_dir, on_epoch=_pretraining_bar(progress, space))
+    found = build_latent_map(search_space, scorer, model, method, interpolate)
     route = route_values = None
-    if interpolate:
-        a, b = _line_ends(embeddings, values)
-        line = model.interpolate(archs[a], archs[b], interpolate)
-        index = {search_space.key(arch): i for i, arch in enumerate(archs)}
-        on_line = [index[search_space.key(arch)] for arch in line if arch is not None]
-        route, route_values = coords[on_line], values[on_line]
+    if found.line:
+        route, route_values = found.coords[found.line], found.values[found.line]
         table = Table(title="decoded along the line from A to B")
         for column in ("step", "architecture", f"{dataset} value"):
             table.add_column(column)
-        for step, i in enumerate(on_line):
-            table.add_row(str(step), search_space.format(archs[i]), f"{values[i]:.2f}")
+        for step, i in enumerate(found.line):
+            table.add_row(str(step), search_space.format(found.archs[i]), f"{found.values[i]:.2f}")
         console.print(table)
     out.parent.mkdir(parents=True, exist_ok=True)
     plot_latent_map(
-        out, coords, values, f"{space} latent space ({method.upper()})", f"{dataset} value", route, route_values
+        out, found.coords, found.values, f"{space} latent space ({method.upper()})", f"{dataset} value",
+        route, route_values,
     )
-    console.print(f"latent map of {len(archs)} architectures in {out}")
-
-
-def _line_ends(embeddings: np.ndarray, values: np.ndarray) -> tuple[int, int]:
-    """The best architecture, and the best of those at least the median latent distance
-    from it: two good architectures far enough apart for the line to say something."""
-    a = int(np.argmax(values))
-    distance = np.linalg.norm(embeddings - embeddings[a], axis=1)
-    far = np.flatnonzero(distance >= np.median(distance))
-    return a, int(far[np.argmax(values[far])])
-
-
-def _warm_vae_cache(config: StudyConfig, strategies: list[str]) -> None:
-    """Pretrains (with a progress bar) the VAE that latent strategies will load."""
-    for strategy in strategies:
-        replace(config, strategy=strategy).check_names()
-    if any(needs_vae(s) for s in strategies):
-        _cached(make_space(config.space), Path(config.vae_cache) if config.vae_cache else None)
-
-
-def _cached(space: SearchSpace, cache_dir: Path | None) -> ArchVAE:
-    """The cached VAE of a space, pretrained with a progress bar on first use."""
-    with _progress() as progress:
-        task = progress.add_task(f"pretrain VAE on {space.name} (first use)", total=VAEConfig.epochs, status="")
-        return cached_vae(
-            space, cache_dir=cache_dir,
-            on_epoch=lambda e, n, loss: progress.update(task, completed=e, total=n, status=f"loss {loss:.3f}"),
-        )
+    console.print(f"latent map of {len(found.archs)} architectures in {out}")
 
 
 def main() -> None:

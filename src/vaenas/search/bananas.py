@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from vaenas.search.encodings import adjacency_one_hot
-from vaenas.search.mlp import fit_mlp, standardize
+from vaenas.search.mlp import fit_mlp
 from vaenas.search.model_based import ModelBasedStrategy
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
@@ -37,8 +37,8 @@ class Bananas(ModelBasedStrategy):
 
     def _fit(self) -> None:
         x = adjacency_one_hot(self.space, self._archs)
-        y = standardize(np.asarray(self._values))
-        self._model = fit_mlp(x, y, seed=int(self.rng.integers(2**31)), members=self.ensemble)
+        seed = int(self.rng.integers(2**31))
+        self._model = fit_mlp(x, np.asarray(self._values), seed=seed, members=self.ensemble)
 
     def _propose_from_model(self) -> Arch:
         candidates = self._candidates()

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from vaenas.search.latent_strategy import LatentStrategy
-from vaenas.search.mlp import fit_mlp, standardize
+from vaenas.search.mlp import fit_mlp
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 
@@ -42,7 +42,7 @@ class LatentGradient(LatentStrategy):
 
     def _fit(self) -> None:
         x = self.pool.embeddings[self._observed]
-        self._predictor = fit_mlp(x, standardize(np.asarray(self._values)), seed=int(self.rng.integers(2**31)))
+        self._predictor = fit_mlp(x, np.asarray(self._values), seed=int(self.rng.integers(2**31)))
 
     def _propose_from_model(self) -> Arch:
         order = np.argsort(self._values)[::-1][: self.n_starts]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from botorch.models.transforms.outcome import Standardize
 from torch import nn
 
 
@@ -44,11 +45,14 @@ def fit_mlp(
     epochs: int = 200,
     lr: float = 1e-2,
 ) -> MLPEnsemble:
-    """`members` MLPs, each fitted full-batch with Adam to standardized targets `y` from
-    its own random initialisation."""
+    """`members` MLPs, each fitted full-batch with Adam from its own random initialisation
+    to the targets `y` standardized by BoTorch's Standardize transform (as the GP's are).
+    Predictions stay in those standardized units: the strategies rank candidates and
+    follow gradients, which the scale does not change."""
     model = MLPEnsemble(x.shape[1], hidden, members, torch.Generator().manual_seed(seed))
     inputs = torch.as_tensor(x, dtype=torch.float32)
-    targets = torch.as_tensor(y, dtype=torch.float32).expand(members, -1)
+    standardized, _ = Standardize(m=1)(torch.as_tensor(y, dtype=torch.float32).unsqueeze(-1))
+    targets = standardized.squeeze(-1).expand(members, -1)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=1e-4)
     for _ in range(epochs):
         optimizer.zero_grad()
@@ -59,7 +63,3 @@ def fit_mlp(
     model.eval()
     return model
 
-
-def standardize(y: np.ndarray) -> np.ndarray:
-    std = y.std()
-    return (y - y.mean()) / (std if std > 0 else 1.0)

@@ -55,6 +55,23 @@ def parse_option(text: str) -> tuple[str, Any]:
         return key.strip(), value
 
 
+def parse_scoped_options(texts: list[str], strategies: list[str]) -> dict[str, dict[str, Any]]:
+    """STRATEGY:KEY=VALUE as `compare` takes them (several strategies, each with its own
+    options); a plain KEY=VALUE is accepted when only one strategy is compared."""
+    scoped: dict[str, dict[str, Any]] = {}
+    for text in texts:
+        strategy, sep, option = text.partition(":")
+        if not sep or "=" in strategy:
+            if len(strategies) != 1:
+                raise InvalidArgumentError(
+                    f"strategy option {text!r} must name its strategy when several are compared, e.g. bo:{text}"
+                )
+            strategy, option = strategies[0], text
+        key, value = parse_option(option)
+        scoped.setdefault(strategy.strip(), {})[key] = value
+    return scoped
+
+
 def _as_type_of(default: Any, value: Any, what: str) -> Any:
     """`value` as the type of `default` (int, float, str); other defaults take any value."""
     wanted = type(default)

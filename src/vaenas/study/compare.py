@@ -8,10 +8,14 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from vaenas.errors import InvalidArgumentError
 from vaenas.study.config import StudyConfig
 from vaenas.study.configured_study import ConfiguredStudy, StudyResult
+
+if TYPE_CHECKING:
+    from vaenas.vae.archvae import EpochCallback
 
 
 def run_dir(out: Path, strategy: str, seed: int) -> Path:
@@ -27,9 +31,14 @@ def run_comparison(
     workers: int | None = None,
     on_done: Callable[[StudyResult], None] | None = None,
     first_seed: int = 0,
+    strategy_options: dict[str, dict[str, Any]] | None = None,
+    on_pretrain_epoch: EpochCallback | None = None,
 ) -> dict[str, list[StudyResult]]:
     """Runs every strategy with seeds first_seed..first_seed+seeds-1 and returns the
-    results by strategy, in seed order. Each study is checked before any process starts."""
+    results by strategy, in seed order. `strategy_options` maps a strategy to its
+    constructor options. Each strategy is built once before any process starts, so bad
+    names and options are refused first and a latent strategy's VAE is pretrained (and
+    cached) once, not by every worker."""
     if seeds < 1:
         raise InvalidArgumentError(f"seeds must be at least 1, got {seeds}")
     if first_seed < 0:
@@ -37,9 +46,17 @@ def run_comparison(
     seed_range = range(first_seed, first_seed + seeds)
     if not strategies:
         raise InvalidArgumentError("no strategy given; pass e.g. --strategies rs,re,ls")
-    configs = [replace(base, strategy=s, seed=k) for s in strategies for k in seed_range]
+    options = strategy_options or {}
+    unused = set(options) - set(strategies)
+    if unused:
+        raise InvalidArgumentError(
+            f"options given for {', '.join(sorted(unused))}, which is not among the strategies compared"
+        )
+    configs = [
+        replace(base, strategy=s, seed=k, strategy_options=options.get(s, {})) for s in strategies for k in seed_range
+    ]
     for config in configs[::seeds]:
-        config.build()
+        config.build(on_pretrain_epoch)
     results: dict[tuple[str, int], StudyResult] = {}
     workers = workers or os.cpu_count() or 1
     context = multiprocessing.get_context("spawn")

@@ -13,6 +13,7 @@ from vaenas.spaces import SearchSpace, make_space
 
 if TYPE_CHECKING:
     from vaenas.search import Strategy
+    from vaenas.vae.archvae import EpochCallback
 
 
 @dataclass(frozen=True)
@@ -65,13 +66,16 @@ class StudyConfig:
         OBJECTIVES.get(self.objective_name)
         check_options(self.strategy, STRATEGIES.get(self.strategy), self.strategy_options)
 
-    def build(self) -> tuple[SearchSpace, Objective, Strategy]:
-        """Instantiates the parts, raising a VaenasError for any bad name or value."""
+    def build(self, on_pretrain_epoch: EpochCallback | None = None) -> tuple[SearchSpace, Objective, Strategy]:
+        """Instantiates the parts, raising a VaenasError for any bad name or value. A
+        latent strategy's VAE is pretrained here on first use (reported through
+        `on_pretrain_epoch`) and cached for every later study."""
         # imported here: worker processes unpickle a StudyConfig and need no strategy,
         # so they skip importing BoTorch (half a second per worker start)
         from vaenas.search import make_strategy, needs_vae
         from vaenas.vae import cached_vae
 
+        self.check_names()
         if self.budget < 1:
             raise InvalidArgumentError(f"budget must be at least 1, got {self.budget}")
         space, objective = self.build_problem()
@@ -83,7 +87,7 @@ class StudyConfig:
         options = {}
         if needs_vae(self.strategy):
             cache = Path(self.vae_cache) if self.vae_cache else None
-            options["vae"] = cached_vae(space, cache_dir=cache)
+            options["vae"] = cached_vae(space, cache_dir=cache, on_epoch=on_pretrain_epoch)
         strategy = make_strategy(self.strategy, space, seed=self.seed, **options, **self.strategy_options)
         return space, objective, strategy
 

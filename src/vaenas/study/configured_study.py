@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -15,6 +15,9 @@ from vaenas.study.executor_registry import EXECUTORS
 from vaenas.study.run_folder import RunFolder
 from vaenas.study.storage import TrialRecord, TrialStatus
 from vaenas.study.study import ProgressCallback, Study
+
+if TYPE_CHECKING:
+    from vaenas.vae.archvae import EpochCallback
 
 
 @dataclass(frozen=True)
@@ -60,15 +63,17 @@ class ConfiguredStudy:
 
     `executor` names where trials run (inprocess, pool, ray); `workers` how many at once;
     `address` an existing Ray cluster. None of them is part of the study's identity: a
-    study can be resumed with another executor."""
+    study can be resumed with another executor. `on_pretrain_epoch` reports a latent
+    strategy's VAE pretraining when its space has no cached VAE yet."""
 
     def __init__(
         self, config: StudyConfig, out: Path, executor: str = "inprocess",
         workers: int | None = None, address: str | None = None,
+        on_pretrain_epoch: EpochCallback | None = None,
     ) -> None:
         EXECUTORS.get(executor)  # an unknown name is refused before anything is built
         self.config, self.out = config, Path(out)
-        self.space, self.objective, self.strategy = config.build()
+        self.space, self.objective, self.strategy = config.build(on_pretrain_epoch)
         self.executor_name, self.workers, self.address = executor, workers, address
         self.study: Study | None = None
         """The running Study, while `run` runs."""

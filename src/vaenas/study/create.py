@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from vaenas.errors import InvalidArgumentError
-from vaenas.search import Strategy, make_strategy, needs_vae
+from vaenas.search import STRATEGIES, Strategy, make_strategy, needs_vae
+from vaenas.search.options import check_options
 from vaenas.spaces import SearchSpace, make_space
 from vaenas.study.run_folder import RunFolder
 from vaenas.study.storage import InMemoryStorage, Storage
@@ -22,8 +24,13 @@ def create_study(
     direction: str = "maximize",
     seed: int = 0,
     vae: ArchVAE | None = None,
+    strategy_options: dict[str, Any] | None = None,
 ) -> Study:
     """A study of `space` searched by `strategy` (objects, or registered names).
+
+    `strategy_options` go to the constructor of a strategy given by name (e.g.
+    `{"acquisition": "ucb"}`; an unknown option is refused with the list of known ones)
+    and are part of the study's identity, as the space and seed are.
 
     `storage`: None keeps trials in memory; a folder path keeps them in that folder's
     SQLite journal (locked while the study is open), and a study created again on the
@@ -32,13 +39,17 @@ def create_study(
     if direction not in DIRECTIONS:
         raise InvalidArgumentError(f"direction must be maximize or minimize, got {direction!r}")
     space = make_space(space) if isinstance(space, str) else space
+    options = dict(strategy_options or {})
     if isinstance(strategy, str):
-        options = {"vae": vae or cached_vae(space)} if needs_vae(strategy) else {}
-        strategy = make_strategy(strategy, space, seed=seed, **options)
+        check_options(strategy, STRATEGIES.get(strategy), options)  # before pretraining a VAE
+        latent = {"vae": vae or cached_vae(space)} if needs_vae(strategy) else {}
+        strategy = make_strategy(strategy, space, seed=seed, **latent, **options)
+    elif options:
+        raise InvalidArgumentError("strategy_options go with a strategy name; a Strategy object has its options already")
     elif strategy.space is not space:
         raise InvalidArgumentError(f"strategy {strategy.name!r} was built for another space object than the study's")
     identity = {"space": space.name, "space_definition": space.definition(), "strategy": strategy.name,
-                "seed": seed, "direction": direction}
+                "seed": seed, "direction": direction, **({"strategy_options": options} if options else {})}
     folder = None
     if isinstance(storage, (str, Path)):
         folder = RunFolder(storage)

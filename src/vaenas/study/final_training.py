@@ -1,0 +1,41 @@
+"""`vaenas train`: the architecture a search chose, trained once more on the whole
+training split and saved with what it scored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vaenas.errors import InvalidArgumentError
+from vaenas.objectives import Objective
+from vaenas.spaces import make_space
+from vaenas.study.run_folder import read_best_arch, write_trained
+
+
+@dataclass(frozen=True)
+class TrainedResult:
+    arch: str
+    value: float
+    metrics: dict[str, Any]
+    model_path: Path
+
+
+def chosen_arch(arch: str, objective: Objective) -> str:
+    """The architecture string given, or the one in a best_arch.json, checked to parse
+    in the objective's space."""
+    space = make_space(objective.space_name)
+    text = read_best_arch(Path(arch), space.name) if Path(arch).suffix == ".json" else arch
+    space.parse(text)
+    return text
+
+
+def train_chosen(objective: Objective, arch: str, out: Path, settings: dict[str, Any]) -> TrainedResult:
+    """Trains `arch` with `objective` and writes the network and a summary (the
+    architecture, `settings`, the value and metrics) to `out`."""
+    evaluation = objective.evaluate(make_space(objective.space_name).parse(arch))
+    if evaluation.artifact is None:
+        raise InvalidArgumentError(f"objective {objective.name!r} trains no network; use classifier or imagevae")
+    summary = {"arch": arch, **settings, "value": evaluation.value, "metrics": evaluation.metrics}
+    model_path = write_trained(out, evaluation.artifact, summary)
+    return TrainedResult(arch, evaluation.value, evaluation.metrics, model_path)
