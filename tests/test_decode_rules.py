@@ -13,7 +13,7 @@ USER_LAYERS = LayerSpace([
     {"depth": [1, 2], "width": [8, 16], "kernel": [3]},
     {"depth": [2, 4], "width": [32], "kernel": [3, 5, 7]},
 ])
-SPACES = [make_space("nb201"), make_space("macro"), ToyChainSpace(), USER_CELL, USER_LAYERS]
+SPACES = [make_space("nb201"), make_space("macro"), make_space("nbgraph"), ToyChainSpace(), USER_CELL, USER_LAYERS]
 
 
 @pytest.mark.parametrize("space", SPACES, ids=lambda s: s.name)

@@ -55,7 +55,7 @@ def test_replayed_trials_enter_the_optuna_study():
     assert SPACE.key(proposal) not in {SPACE.key(a) for a in replayed}
 
 
-@pytest.mark.parametrize("space_name", ["nb201", "macro"])
+@pytest.mark.parametrize("space_name", ["nb201", "macro", "nbgraph"])
 def test_decisions_round_trip(space_name):
     space = make_space(space_name)
     rng = np.random.default_rng(0)

@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -47,7 +48,7 @@ def user_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except VaenasError as exc:
-            Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            Console(stderr=True).print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
@@ -59,7 +60,7 @@ def _saved_on_interrupt(message: str) -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
-        Console(stderr=True).print(f"interrupted: {message}", highlight=False, soft_wrap=True)
+        Console(stderr=True).print(f"interrupted: {escape(message)}", highlight=False, soft_wrap=True)
         raise typer.Exit(130) from None
 
 
@@ -276,15 +277,24 @@ def compare(
     if first.optimum is not None:
         plot_regret(out / "regret.png", by_strategy, title=f"{space} / {dataset}, {seed_text}")
         write_queries_to_regret(out / "queries_to_regret.csv", by_strategy)
-    table = Table(title=f"vaenas compare: {space} / {dataset}, {seed_text} (mean ± std of best)")
+    title = f"vaenas compare: {space} / {dataset}, {seed_text}"
+    console.print(_summary_table(f"{title} (mean ± std of best)", rows, names, "best"))
+    if first.reported_metric:
+        metric = first.reported_metric
+        console.print(_summary_table(f"{title} (mean ± std of {metric} at the best)", rows, names, f"{metric}_at_best"))
+    console.print(f"summary.csv, regret.png and queries_to_regret.csv in {out}/")
+
+
+def _summary_table(title: str, rows: list[dict[str, Any]], names: list[str], column: str) -> Table:
+    """Queries down, strategies across: mean ± std of a summary.csv column pair."""
+    table = Table(title=title)
     table.add_column("queries", justify="right")
     for name in names:
         table.add_column(name, justify="right")
     for q in sorted({int(r["queries"]) for r in rows}):
-        cells = {r["strategy"]: f"{r['mean_best']:.3f} ± {r['std_best']:.3f}" for r in rows if r["queries"] == q}
+        cells = {r["strategy"]: f"{r[f'mean_{column}']:.3f} ± {r[f'std_{column}']:.3f}" for r in rows if r["queries"] == q}
         table.add_row(str(q), *(cells[n] for n in names))
-    console.print(table)
-    console.print(f"summary.csv, regret.png and queries_to_regret.csv in {out}/")
+    return table
 
 
 LatentDim = Annotated[int, typer.Option(help="Latent dimensions (one Gaussian per architecture).")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -23,12 +24,26 @@ def best_so_far(result: StudyResult) -> np.ndarray:
     return running if maximize else -running
 
 
-def curves(results: list[StudyResult]) -> np.ndarray:
-    """Seeds x queries matrix of best-so-far values, padded with each run's last value."""
+def reported_at_best(result: StudyResult) -> np.ndarray:
+    """After each query, the reported metric (e.g. test performance) of the best trial so
+    far by value: what a benchmark searched on validation reports."""
+    assert result.reported is not None
+    best = best_so_far(result)
+    reported, current = [], np.nan
+    for value, best_value, metric in zip(result.values, best, result.reported):
+        if value is not None and value == best_value and metric is not None:
+            current = metric
+        reported.append(current)
+    return np.array(reported, dtype=float)
+
+
+def curves(results: list[StudyResult], of: Callable[[StudyResult], np.ndarray] = best_so_far) -> np.ndarray:
+    """Seeds x queries matrix of best-so-far values (or of another per-query curve `of`),
+    padded with each run's last value."""
     length = max(len(r.values) for r in results)
     rows = []
     for result in results:
-        row = best_so_far(result)
+        row = of(result)
         rows.append(np.pad(row, (0, length - len(row)), mode="edge") if len(row) else row)
     return np.vstack(rows)
 
@@ -56,6 +71,8 @@ def write_summary(
     for strategy, results in by_strategy.items():
         matrix = curves(results)
         regret = regret_curves(results) if results[0].optimum is not None else None
+        metric = results[0].reported_metric
+        reported = curves(results, of=reported_at_best) if metric else None
         for q in checkpoints_for(budget):
             column = min(q, matrix.shape[1]) - 1
             best = matrix[:, column]
@@ -68,6 +85,9 @@ def write_summary(
             }
             if regret is not None:
                 row["mean_regret"] = round(float(np.nanmean(regret[:, column])), 4)
+            if reported is not None:
+                row[f"mean_{metric}_at_best"] = round(float(np.nanmean(reported[:, column])), 4)
+                row[f"std_{metric}_at_best"] = round(float(np.nanstd(reported[:, column])), 4)
             rows.append(row)
     _write_csv(path, rows)
     return rows

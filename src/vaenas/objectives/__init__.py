@@ -6,6 +6,7 @@ from vaenas.objectives import (  # noqa: F401  (each module registers its object
     classifier,
     imagevae,
     nb201_table,
+    nbgraph_table,
 )
 from vaenas.objectives.base import Evaluation, Objective
 from vaenas.objectives.function import FunctionObjective

@@ -32,6 +32,9 @@ class Objective(ABC):
     maximize: bool = True
     default_dataset: str | None = None
     """The data set used when none is given (None: the objective takes none)."""
+    reported_metric: str | None = None
+    """The metric that is reported for the best trial when the search runs on another
+    value (a benchmark searched on validation reports test performance), else None."""
 
     @property
     def optimum(self) -> float | None:

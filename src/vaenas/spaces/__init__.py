@@ -1,6 +1,6 @@
 """Search spaces: what an architecture is. Importing this package registers every space."""
 
-from vaenas.spaces import macro, nb201  # noqa: F401  (each module registers its space)
+from vaenas.spaces import macro, nb201, nbgraph  # noqa: F401  (each module registers its space)
 from vaenas.spaces.base import Arch, SearchSpace
 from vaenas.spaces.cell import CellSpace
 from vaenas.spaces.macro import LayerSpace

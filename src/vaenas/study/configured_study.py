@@ -35,6 +35,10 @@ class StudyResult:
     """Mean wall seconds the strategy spent per ask (over the trials that recorded it)."""
     maximize: bool = True
     optimum: float | None = None
+    reported_metric: str | None = None
+    """The objective's reported metric (e.g. test performance of a search on validation)."""
+    reported: list[float | None] | None = None
+    """That metric of each finished trial, in `values`' order."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +58,7 @@ class StudyResult:
             "maximize": self.maximize,
             "optimum": self.optimum,
             "values": self.values,
+            **({"reported_metric": self.reported_metric, "reported": self.reported} if self.reported_metric else {}),
         }
 
 
@@ -103,6 +108,7 @@ class ConfiguredStudy:
         finished = [t for t in trials if t.finished]
         complete = [t for t in finished if t.status is TrialStatus.COMPLETE and t.value is not None]
         asks = [t.metrics["ask_seconds"] for t in finished if "ask_seconds" in t.metrics]
+        metric = self.objective.reported_metric
         return StudyResult(
             config=self.config,
             best_arch=best.arch if best else None,
@@ -115,4 +121,6 @@ class ConfiguredStudy:
             ask_seconds=float(np.mean(asks)) if asks else None,
             maximize=self.objective.maximize,
             optimum=self.objective.optimum,
+            reported_metric=metric,
+            reported=[t.metrics.get(metric) for t in finished] if metric else None,
         )
