@@ -38,7 +38,7 @@ def test_search_prints_the_result_table_and_resumes(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["search", "--space", "nb999"], "unknown space 'nb999'; choose one of: macro, nb201"),
+        (["search", "--space", "nb999"], "unknown space 'nb999'; choose one of: macro, nb201, nbgraph"),
         (["search", "--dataset", "svhn"], "choose one of: cifar10, cifar100, imagenet16-120"),
         (["search", "--strategy", "xx"], "unknown strategy 'xx'; choose one of: bananas, bo, grad, ls, optuna-gp, optuna-tpe, re, rl, rs"),
         (["search", "--budget", "0"], "budget must be at least 1"),

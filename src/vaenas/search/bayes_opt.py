@@ -43,18 +43,22 @@ class LatentBO(LatentStrategy):
         features: str = "latent+onehot",
         generate: int = 200,
         radius: float = 0.1,
+        patience: int = 0,
         **latent: Any,
     ) -> None:
         """`generate` latent points are drawn at each ask around the 5 best observed
         architectures (`radius`: the spread, as a share of the pool's range) and decoded
         into candidates beside the pool, when the pool does not hold the whole space.
+        `patience`: once the best value has not improved for that many observations,
+        the candidates are the unseen one-change neighbours of the best architectures
+        (0: never), so that a search stuck away from the optimum checks around its best.
         `latent` holds LatentStrategy's options: vae, n_init, pool_size."""
         for option, value, allowed in (("features", features, FEATURES), ("acquisition", acquisition, ACQUISITIONS)):
             if value not in allowed:
                 raise UnknownNameError(f"unknown bo {option} {value!r}; choose one of: {', '.join(allowed)}")
         super().__init__(space, seed, **latent)
         self.acquisition, self.features = acquisition, features
-        self.generate, self.radius = generate, radius
+        self.generate, self.radius, self.patience = generate, radius, patience
         self._gp = LatentGP()
         self._one_hot = np.zeros((0, 0))
         self._varying: np.ndarray | None = None
@@ -86,7 +90,23 @@ class LatentBO(LatentStrategy):
         if self.generate and not self.pool.complete:
             best = np.asarray(self._observed)[np.argsort(y)[::-1][:5]]
             self.pool.decode_around(self.pool.embeddings[best], self.generate, self.radius, self.rng)
-        candidates = np.flatnonzero(~self.seen_mask())
+        candidates = self._local_candidates() if self._stalled() else np.zeros(0, dtype=int)
+        if not len(candidates):
+            candidates = np.flatnonzero(~self.seen_mask())
         mean, std = self._gp.predict(self._x(candidates), self._x(self.pending_indices()))
         scores = acquisition_values(mean, std, float(y.max()), self.acquisition)
         return self.pool.archs[int(candidates[int(np.argmax(scores))])]
+
+    def _stalled(self) -> bool:
+        """Whether the best value is `patience` or more observations old."""
+        return bool(self.patience) and len(self._values) - 1 - int(np.argmax(self._values)) >= self.patience
+
+    def _local_candidates(self) -> np.ndarray:
+        """Pool indices of the unseen neighbours of the best observed architecture that
+        has any (among the 5 best); empty when all of theirs are seen."""
+        for i in np.argsort(self._values)[::-1][:5]:
+            neighbours = np.asarray(self.pool.add(self.space.neighbours(self._archs[i])))
+            unseen = neighbours[~self.seen_mask()[neighbours]]
+            if len(unseen):
+                return unseen
+        return np.zeros(0, dtype=int)
