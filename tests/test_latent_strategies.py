@@ -98,6 +98,17 @@ def test_bo_ucb_option(nb201_vae):
     assert len({SPACE.key(a) for a in drive(strategy, 15)}) == 15
 
 
+def test_bo_with_patience_searches_around_a_best_that_stopped_improving(nb201_vae):
+    strategy = make_strategy("bo", SPACE, seed=0, vae=nb201_vae, n_init=5, patience=3)
+    first = strategy.ask(5)
+    for arch, value in zip(first, [10.0, 1.0, 1.2, 0.8, 1.1]):
+        strategy.tell(arch, value)
+    for _ in range(4):  # the best is 4, then 5, ... observations old
+        (proposal,) = strategy.ask(1)
+        assert sum(a != b for a, b in zip(proposal, first[0])) == 1
+        strategy.tell(proposal, 0.5)
+
+
 def test_grad_decodes_ascended_latents_into_new_architectures(nb201_vae):
     strategy = build("grad", nb201_vae, seed=3)
     asked = drive(strategy, 20)
