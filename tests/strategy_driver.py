@@ -5,12 +5,12 @@ from vaenas.objectives import make_objective
 OBJECTIVE = make_objective("nb201", "cifar10")
 
 
-def drive(strategy, n, batch=1):
+def drive(strategy, n, batch=1, objective=OBJECTIVE):
     """Ask/evaluate/tell until `n` architectures were asked; returns them in ask order."""
     asked = []
     while len(asked) < n:
         archs = strategy.ask(batch)
         for arch in archs:
-            strategy.tell(arch, OBJECTIVE.evaluate(arch).value)
+            strategy.tell(arch, objective.evaluate(arch).value)
         asked += archs
     return asked

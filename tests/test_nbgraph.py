@@ -2,13 +2,14 @@
 objective's protocol (search on validation, report test), every strategy on it, and
 the one-line errors."""
 
-import builtins
 import json
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from missing_package import hide_package
+from strategy_driver import drive
 from typer.testing import CliRunner
 
 from vaenas.cli import app
@@ -84,13 +85,8 @@ def test_unknown_data_sets_are_refused(dataset, message):
 
 @pytest.mark.parametrize("name", ["rs", "re", "ls", "bananas", "optuna-tpe", "optuna-gp"])
 def test_every_non_latent_strategy_finds_distinct_cells(name):
-    strategy = make_strategy(name, SPACE, seed=0)
-    asked = []
-    while len(asked) < 25:
-        for arch in strategy.ask(1):
-            strategy.tell(arch, CORA.evaluate(arch).value)
-            asked.append(SPACE.key(arch))
-    assert len(set(asked)) == 25
+    asked = drive(make_strategy(name, SPACE, seed=0), 25, objective=CORA)
+    assert len({SPACE.key(a) for a in asked}) == 25
 
 
 def test_latent_bo_searches_nbgraph_with_a_vae_whose_decodes_are_valid():
@@ -99,13 +95,8 @@ def test_latent_bo_searches_nbgraph_with_a_vae_whose_decodes_are_valid():
     decoded = vae.decode(vae.sample_prior(500, np.random.default_rng(1)))
     assert all(a is not None for a in decoded)
     assert all(CORA.evaluate(a).value > 0 for a in decoded)
-    strategy = make_strategy("bo", SPACE, seed=0, vae=vae)
-    asked = []
-    while len(asked) < 15:
-        for arch in strategy.ask(1):
-            strategy.tell(arch, CORA.evaluate(arch).value)
-            asked.append(SPACE.key(arch))
-    assert len(set(asked)) == 15
+    asked = drive(make_strategy("bo", SPACE, seed=0, vae=vae), 15, objective=CORA)
+    assert len({SPACE.key(a) for a in asked}) == 15
 
 
 def test_compare_reports_test_at_the_best_validation_cell(tmp_path):
@@ -128,15 +119,7 @@ def test_compare_reports_test_at_the_best_validation_cell(tmp_path):
 
 
 def test_missing_package_is_one_line_naming_the_extra(monkeypatch):
-    real_import = builtins.__import__
-
-    def without_package(name, *args, **kwargs):
-        if name == "nas_bench_graph" or name.startswith("nas_bench_graph."):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.delitem(sys.modules, "nas_bench_graph", raising=False)
-    monkeypatch.setattr(builtins, "__import__", without_package)
+    hide_package(monkeypatch, "nas_bench_graph")
     with pytest.raises(MissingExtraError, match=r"pip install 'vaenas\[nbgraph\]'"):
         make_space("nbgraph")
 

@@ -1,8 +1,6 @@
-import builtins
-import sys
-
 import numpy as np
 import pytest
+from missing_package import hide_package
 from strategy_driver import OBJECTIVE, drive
 from toy_space import ToyChainSpace
 
@@ -77,14 +75,6 @@ def test_space_without_decisions_is_refused_with_one_line():
 
 
 def test_missing_extra_names_the_install_command(monkeypatch):
-    real_import = builtins.__import__
-
-    def no_optuna(name, *args, **kwargs):
-        if name == "optuna" or name.startswith("optuna."):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.delitem(sys.modules, "optuna", raising=False)
-    monkeypatch.setattr(builtins, "__import__", no_optuna)
+    hide_package(monkeypatch, "optuna")
     with pytest.raises(MissingExtraError, match=r"pip install 'vaenas\[optuna\]'"):
         make_strategy("optuna-gp", SPACE, seed=0)
