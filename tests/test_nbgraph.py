@@ -130,3 +130,13 @@ def test_cli_without_the_package_exits_2_with_one_line(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 2 and "pip install 'vaenas[nbgraph]'" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_reported_metric_follows_the_first_best_trial():
+    from vaenas.report import reported_at_best
+    from vaenas.study import StudyConfig, StudyResult
+
+    values = [70.0, None, 72.0, 72.0, 71.0, 73.0]
+    tests = [69.0, None, 70.5, 99.0, 80.0, 72.5]
+    result = StudyResult(StudyConfig(), None, 73.0, None, 6, 1, values, 0.0, reported_metric="test", reported=tests)
+    assert reported_at_best(result).tolist() == [69.0, 69.0, 70.5, 70.5, 70.5, 72.5]

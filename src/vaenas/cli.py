@@ -205,18 +205,29 @@ def _print_result(result: StudyResult, out: Path) -> None:
     table = Table(title=f"vaenas search: {' / '.join(_study_label(result.config))}")
     table.add_column("best architecture", overflow="fold")
     table.add_column("value", justify="right")
+    reported = _reported_at_best(result)
+    if result.reported_metric:
+        table.add_column(result.reported_metric, justify="right")
     table.add_column("regret", justify="right")
     table.add_column("queries", justify="right")
     table.add_column("seconds", justify="right")
     table.add_row(
         result.best_arch or "-",
         f"{result.best_value:.3f}" if result.best_value is not None else "-",
+        *([f"{reported:.3f}" if reported is not None else "-"] if result.reported_metric else []),
         f"{result.regret:.3f}" if result.regret is not None else "-",
         str(result.n_trials),
         f"{result.seconds:.1f}",
     )
     console.print(table)
     console.print(f"journal and results in {out}/")
+
+
+def _reported_at_best(result: StudyResult) -> float | None:
+    """The reported metric (e.g. test performance) of the best trial by value."""
+    if not result.reported or result.best_value is None:
+        return None
+    return result.reported[result.values.index(result.best_value)]
 
 
 @app.command()

@@ -29,10 +29,11 @@ def reported_at_best(result: StudyResult) -> np.ndarray:
     far by value: what a benchmark searched on validation reports."""
     assert result.reported is not None
     best = best_so_far(result)
-    reported, current = [], np.nan
-    for value, best_value, metric in zip(result.values, best, result.reported):
-        if value is not None and value == best_value and metric is not None:
-            current = metric
+    reported, current, previous = [], np.nan, np.nan
+    for best_value, metric in zip(best, result.reported):
+        if not np.isnan(best_value) and best_value != previous:  # a new best (ties keep the first)
+            current = np.nan if metric is None else metric
+        previous = best_value
         reported.append(current)
     return np.array(reported, dtype=float)
 
