@@ -254,7 +254,7 @@ def train(
 @user_errors
 def compare(
     space: Space = "nb201",
-    dataset: Dataset = "cifar10",
+    dataset: DataOrDefault = None,
     strategies: Annotated[str, typer.Option(help="Comma-separated strategies.")] = "rs,re,ls,bo",
     strategy_option: StrategyOptions = None,
     budget: Budget = 150,
@@ -268,6 +268,7 @@ def compare(
     """Run strategies side by side over many seeds; writes summary.csv, regret.png and
     queries_to_regret.csv."""
     names = [s.strip() for s in strategies.split(",") if s.strip()]
+    dataset = dataset or OBJECTIVES.get(objective or space).default_dataset  # named in the journals
     base = StudyConfig(
         space=space, dataset=dataset, budget=budget, objective=objective,
         vae_cache=str(vae_cache) if vae_cache else None,
