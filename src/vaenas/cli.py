@@ -18,14 +18,16 @@ from rich.table import Table
 from vaenas.errors import InvalidArgumentError, VaenasError
 from vaenas.latent_map import check_line_steps
 from vaenas.latent_map import latent_map as build_latent_map
-from vaenas.objectives import OBJECTIVES, make_objective
-from vaenas.report import plot_latent_map, plot_regret, write_queries_to_regret, write_summary
+from vaenas.objectives import OBJECTIVES, Objective, make_objective
+from vaenas.report import plot_latent_map, plot_pareto, plot_regret, write_queries_to_regret, write_summary
 from vaenas.search.options import parse_option, parse_scoped_options
 from vaenas.spaces import make_space
 from vaenas.study import ConfiguredStudy, StudyConfig, StudyResult
 from vaenas.study.compare import run_comparison
 from vaenas.study.executor_registry import default_executor
 from vaenas.study.final_training import chosen_arch, train_chosen
+from vaenas.study.pareto import VALUE, criteria, pareto_view, worst_values
+from vaenas.study.run_folder import PARETO_FILE, read_study, write_pareto
 from vaenas.vae import ArchVAE, VAEConfig, cached_vae, save_pretrained
 from vaenas.vae import pretrain as run_pretrain
 from vaenas.vae.archvae import EpochCallback
@@ -307,6 +309,57 @@ def _summary_table(title: str, rows: list[dict[str, Any]], names: list[str], col
         cells = {r["strategy"]: f"{r[f'mean_{column}']:.3f} ± {r[f'std_{column}']:.3f}" for r in rows if r["queries"] == q}
         table.add_row(str(q), *(cells[n] for n in names))
     return table
+
+
+@app.command()
+@user_errors
+def pareto(
+    folder: Annotated[Path, typer.Argument(help="Folder of a study (the --out of vaenas search).")],
+    objectives: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated criteria: value and metrics of the objective, e.g. value,latency. "
+                     "Default: value and the objective's first cost metric."),
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="PNG to write; default FOLDER/pareto.png.")] = None,
+) -> None:
+    """The trade-off in a study's trials: writes FOLDER/pareto.json (the non-dominated
+    trials and their hypervolume) and a picture with the dominated trials faded."""
+    config, trials = read_study(folder)
+    objective = OBJECTIVES.get(config["objective"])
+    names = objectives.split(",") if objectives else _default_criteria(objective)
+    view = pareto_view(trials, criteria([n.strip() for n in names], objective))
+    if not view.trials:
+        raise InvalidArgumentError(f"no finished trial in {folder} has {', '.join(names)}; nothing to draw")
+    reference = worst_values(view)
+    summary = {
+        "criteria": [{"name": c.name, "direction": "maximize" if c.maximize else "minimize"} for c in view.criteria],
+        "reference": reference.tolist(),
+        "reference_rule": "the worst value of each criterion over the trials",
+        "hypervolume": view.hypervolume(reference),
+        "n_trials": len(view.trials),
+        "front": view.front(),
+    }
+    write_pareto(folder, summary)
+    picture = out or folder / "pareto.png"
+    dataset = config.get("dataset") or objective.default_dataset
+    shown = "" if len(view.criteria) == 2 else f", first 2 of {len(view.criteria)} criteria shown"
+    plot_pareto(picture, view, f"{config['objective']} / {dataset}: {len(view.trials)} trials{shown}")
+    table = Table(title=f"Pareto front of {folder} ({len(summary['front'])} of {len(view.trials)} trials)")
+    table.add_column("architecture", overflow="fold")
+    for c in view.criteria:
+        table.add_column(c.name, justify="right")
+    for row in summary["front"]:
+        table.add_row(row["arch"], *(f"{row[c.name]:.4g}" for c in view.criteria))
+    console.print(table)
+    console.print(f"hypervolume {summary['hypervolume']:.4g} (reference: the worst value of each criterion); "
+                  f"{folder / PARETO_FILE} and {picture}")
+
+
+def _default_criteria(objective: type[Objective]) -> list[str]:
+    costs = [m for m, direction in objective.metric_directions.items() if direction == "minimize"]
+    if not costs:
+        raise InvalidArgumentError(f"objective {objective.name!r} declares no metric to trade its value against")
+    return [VALUE, costs[0]]
 
 
 LatentDim = Annotated[int, typer.Option(help="Latent dimensions (one Gaussian per architecture).")]

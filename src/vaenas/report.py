@@ -10,6 +10,7 @@ import numpy as np
 
 from vaenas.errors import UnknownNameError
 from vaenas.study import StudyResult
+from vaenas.study.pareto import ParetoView
 
 CHECKPOINTS = (10, 25, 50, 100, 150)
 
@@ -220,6 +221,31 @@ def plot_latent_map(
         right.set_ylabel(label)
         right.set_title("interpolation between two good architectures")
         right.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def plot_pareto(path: Path, view: ParetoView, title: str = "") -> None:
+    """The trials over the first two criteria: the non-dominated ones joined by a line,
+    the dominated ones faded."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x_of, y_of = view.criteria[0], view.criteria[1]
+    fig, ax = plt.subplots(figsize=(6.0, 4.4))
+    dominated = ~view.on_front
+    ax.scatter(view.points[dominated, 0], view.points[dominated, 1], s=12, color="0.6", alpha=0.35, label="dominated")
+    front = view.points[view.on_front]
+    front = front[np.argsort(front[:, 0])]
+    ax.plot(front[:, 0], front[:, 1], "o-", color="C3", markersize=5, label=f"Pareto front ({len(front)})")
+    for axis_label, criterion in ((ax.set_xlabel, x_of), (ax.set_ylabel, y_of)):
+        axis_label(f"{criterion.name} ({'higher' if criterion.maximize else 'lower'} is better)")
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from vaenas.spaces.base import Arch
 
@@ -32,6 +32,9 @@ class Objective(ABC):
     maximize: bool = True
     default_dataset: str | None = None
     """The data set used when none is given (None: the objective takes none)."""
+    metric_directions: ClassVar[dict[str, str]] = {}
+    """The metrics that may be objectives of a multi-objective view (`vaenas pareto`),
+    with their direction: "maximize" or "minimize"."""
     reported_metric: str | None = None
     """The metric that is reported for the best trial when the search runs on another
     value (a benchmark searched on validation reports test performance), else None."""

@@ -49,6 +49,7 @@ class NbGraphTable(Objective):
     datasets: ClassVar[tuple[str, ...]] = DATASETS
     default_dataset = "cora"
     reported_metric = "test"
+    metric_directions: ClassVar[dict[str, str]] = {"test": "maximize", "latency": "minimize", "params": "minimize"}
 
     def __init__(self, dataset: str = default_dataset) -> None:
         if dataset == "proteins":

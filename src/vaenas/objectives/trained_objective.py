@@ -25,6 +25,7 @@ class TrainedObjective(Objective):
     can keep the best model."""
 
     space_name = "macro"
+    metric_directions: ClassVar[dict[str, str]] = {"params": "minimize", "flops": "minimize"}
     kind: ClassVar[str]
 
     default_dataset = "digits"

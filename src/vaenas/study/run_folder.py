@@ -11,6 +11,7 @@ from typing import Any
 
 from vaenas.errors import DataError, InvalidArgumentError, JournalError, StudyLockedError
 from vaenas.study.journal import Journal
+from vaenas.study.storage import TrialRecord
 
 JOURNAL_FILE = "study.db"
 RESULTS_FILE = "results.json"
@@ -19,6 +20,7 @@ BEST_MODEL_FILE = "best_model.pt"
 LOCK_FILE = "study.lock"
 TRAINED_MODEL_FILE = "model.pt"
 TRAIN_RESULT_FILE = "result.json"
+PARETO_FILE = "pareto.json"
 
 
 class RunFolder:
@@ -87,6 +89,22 @@ def read_best_arch(path: Path, space: str) -> str:
     if saved_space != space:
         raise InvalidArgumentError(f"{path} holds a {saved_space!r} architecture, not a {space!r} one")
     return str(text)
+
+
+def write_pareto(path: Path, summary: dict[str, Any]) -> None:
+    write_json_atomic(path / PARETO_FILE, summary)
+
+
+def read_study(path: Path) -> tuple[dict[str, Any], list[TrialRecord]]:
+    """The stored configuration and trials of a study folder, read without taking its
+    lock (a running study may be read while it writes)."""
+    if not (path / JOURNAL_FILE).is_file():
+        raise DataError(f"{path} holds no study ({JOURNAL_FILE} is missing); pass the --out folder of a vaenas search")
+    journal = Journal(path / JOURNAL_FILE)
+    try:
+        return journal.stored_config(), journal.trials()
+    finally:
+        journal.close()
 
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
