@@ -3,8 +3,10 @@
     python benchmarks/results_table.py DIR_CIFAR10 DIR_CIFAR100 DIR_IMAGENET [--queries 50,100,150]
 
 Each folder is one `vaenas compare` run (summary.csv and queries_to_regret.csv); the
-tables show mean ± std of the best test accuracy at the given query counts, and the
-median queries to reach each regret threshold.
+tables show mean ± std of the best value at the given query counts (and of a reported
+metric at the best trial, e.g. NAS-Bench-Graph's test performance at the best
+validation value, where the objective has one), and the median queries to reach each
+regret threshold.
 """
 
 from __future__ import annotations
@@ -32,15 +34,21 @@ def main() -> None:
     args = parser.parse_args()
     queries = args.queries.split(",")
 
-    print("| data set | strategy | seeds | " + " | ".join(f"best @ {q}" for q in queries) + " |")
-    print("|---|---|---|" + "---|" * len(queries))
+    header = read(args.folders[0] / "summary.csv")[0]
+    reported = [k.removeprefix("mean_") for k in header if k.startswith("mean_") and k.endswith("_at_best")]
+    columns = [("best", "best")] + [(r, r.replace("_", " ")) for r in reported]
+    heads = [f"{label} @ {q}" for _, label in columns for q in queries]
+    print("| data set | strategy | seeds | " + " | ".join(heads) + " |")
+    print("|---|---|---|" + "---|" * len(heads))
     for folder in args.folders:
         rows = read(folder / "summary.csv")
         for strategy in dict.fromkeys(r["strategy"] for r in rows):
-            cells = {r["queries"]: f"{float(r['mean_best']):.2f} ± {float(r['std_best']):.2f}"
-                     for r in rows if r["strategy"] == strategy}
-            seeds = next(r["n_seeds"] for r in rows if r["strategy"] == strategy)
-            print(f"| {dataset_of(folder)} | {strategy} | {seeds} | " + " | ".join(cells.get(q, "-") for q in queries) + " |")
+            mine = [r for r in rows if r["strategy"] == strategy]
+            cells = [
+                next((f"{float(r['mean_' + c]):.2f} ± {float(r['std_' + c]):.2f}" for r in mine if r["queries"] == q), "-")
+                for c, _ in columns for q in queries
+            ]
+            print(f"| {dataset_of(folder)} | {strategy} | {mine[0]['n_seeds']} | " + " | ".join(cells) + " |")
 
     print()
     first = read(args.folders[0] / "queries_to_regret.csv")
