@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,8 +19,16 @@ from rich.table import Table
 from vaenas.errors import InvalidArgumentError, VaenasError
 from vaenas.latent_map import check_line_steps
 from vaenas.latent_map import latent_map as build_latent_map
-from vaenas.objectives import OBJECTIVES, Objective, make_objective
-from vaenas.report import plot_latent_map, plot_pareto, plot_regret, write_queries_to_regret, write_summary
+from vaenas.objectives import OBJECTIVES, make_objective
+from vaenas.objectives import Objective as ObjectiveClass
+from vaenas.report import (
+    plot_latent_map,
+    plot_pareto,
+    plot_regret,
+    reported_at_best,
+    write_queries_to_regret,
+    write_summary,
+)
 from vaenas.search.options import parse_option, parse_scoped_options
 from vaenas.spaces import make_space
 from vaenas.study import ConfiguredStudy, StudyConfig, StudyResult
@@ -207,7 +216,7 @@ def _print_result(result: StudyResult, out: Path) -> None:
     table = Table(title=f"vaenas search: {' / '.join(_study_label(result.config))}")
     table.add_column("best architecture", overflow="fold")
     table.add_column("value", justify="right")
-    reported = _reported_at_best(result)
+    reported = float(reported_at_best(result)[-1]) if result.reported and result.values else math.nan
     if result.reported_metric:
         table.add_column(result.reported_metric, justify="right")
     table.add_column("regret", justify="right")
@@ -216,20 +225,13 @@ def _print_result(result: StudyResult, out: Path) -> None:
     table.add_row(
         result.best_arch or "-",
         f"{result.best_value:.3f}" if result.best_value is not None else "-",
-        *([f"{reported:.3f}" if reported is not None else "-"] if result.reported_metric else []),
+        *([f"{reported:.3f}" if math.isfinite(reported) else "-"] if result.reported_metric else []),
         f"{result.regret:.3f}" if result.regret is not None else "-",
         str(result.n_trials),
         f"{result.seconds:.1f}",
     )
     console.print(table)
     console.print(f"journal and results in {out}/")
-
-
-def _reported_at_best(result: StudyResult) -> float | None:
-    """The reported metric (e.g. test performance) of the best trial by value."""
-    if not result.reported or result.best_value is None:
-        return None
-    return result.reported[result.values.index(result.best_value)]
 
 
 @app.command()
@@ -355,7 +357,7 @@ def pareto(
                   f"{folder / PARETO_FILE} and {picture}")
 
 
-def _default_criteria(objective: type[Objective]) -> list[str]:
+def _default_criteria(objective: type[ObjectiveClass]) -> list[str]:
     costs = [m for m, direction in objective.metric_directions.items() if direction == "minimize"]
     if not costs:
         raise InvalidArgumentError(f"objective {objective.name!r} declares no metric to trade its value against")
