@@ -37,7 +37,7 @@ def test_front_over_a_value_to_maximize_and_a_latency_to_minimize():
 @pytest.mark.parametrize(("names", "message"), [
     (["value"], "at least two different objectives"),
     (["value", "value"], "at least two different objectives"),
-    (["value", "flops"], "objective 'nbgraph' provides no 'flops'; choose from: value, test, latency, params"),
+    (["value", "flops"], "objective 'nbgraph' provides no 'flops'; choose from: accuracy, value, test, latency, params"),
 ])
 def test_criteria_are_checked_against_the_objective(names, message):
     with pytest.raises(InvalidArgumentError, match=message):

@@ -22,20 +22,22 @@ from vaenas.latent_map import latent_map as build_latent_map
 from vaenas.objectives import OBJECTIVES, make_objective
 from vaenas.objectives import Objective as ObjectiveClass
 from vaenas.report import (
+    plot_hypervolume,
     plot_latent_map,
     plot_pareto,
     plot_regret,
     reported_at_best,
+    write_hypervolume,
     write_queries_to_regret,
     write_summary,
 )
 from vaenas.search.options import parse_option, parse_scoped_options
 from vaenas.spaces import make_space
 from vaenas.study import ConfiguredStudy, StudyConfig, StudyResult
-from vaenas.study.compare import run_comparison
+from vaenas.study.compare import hypervolume_scale_of, run_comparison
 from vaenas.study.executor_registry import default_executor
 from vaenas.study.final_training import chosen_arch, train_chosen
-from vaenas.study.pareto import VALUE, criteria, pareto_view, worst_values
+from vaenas.study.pareto import VALUE, criteria, pareto_summary, pareto_view
 from vaenas.study.run_folder import PARETO_FILE, read_study, write_pareto
 from vaenas.vae import ArchVAE, VAEConfig, cached_vae, save_pretrained
 from vaenas.vae import pretrain as run_pretrain
@@ -125,6 +127,13 @@ DataOrDefault = Annotated[
         "cifar10:PATH for trained objectives. Default: the objective's own.",
     ),
 ]
+Objectives = Annotated[
+    str | None,
+    typer.Option(
+        help="Search several objectives at once, comma-separated: the value (or its name, e.g. accuracy) "
+        "and metrics of the objective, e.g. accuracy,latency; strategies mobo, nsga2 or rs.",
+    ),
+]
 Epochs = Annotated[int | None, typer.Option(help="Training epochs per candidate (trained objectives).")]
 Subset = Annotated[
     int | None, typer.Option(help="Train each candidate on the first N training images (low fidelity).")
@@ -146,6 +155,7 @@ def search(
     budget: Budget = 100,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     objective: Objective = None,
+    objectives: Objectives = None,
     epochs: Epochs = None,
     subset: Subset = None,
     image_latent_dim: ImageLatent = None,
@@ -171,7 +181,7 @@ def search(
     config = StudyConfig(
         space=space, dataset=dataset, strategy=strategy, budget=budget, seed=seed,
         objective=objective, objective_options=options, vae_cache=str(vae_cache) if vae_cache else None,
-        strategy_options=dict(parse_option(o) for o in strategy_option or []),
+        strategy_options=dict(parse_option(o) for o in strategy_option or []), objectives=_names(objectives),
     )
     config.check_names()
     if out is None:
@@ -193,6 +203,11 @@ def search(
 
         result = study.run(progress=advance)
     _print_result(result, out)
+
+
+def _names(listing: str | None) -> list[str]:
+    """A comma-separated option as a list (empty when not given)."""
+    return [n.strip() for n in (listing or "").split(",") if n.strip()]
 
 
 def _objective_options(**options: int | None) -> dict[str, int]:
@@ -265,16 +280,17 @@ def compare(
     seeds: Annotated[int, typer.Option(help="Seeds per strategy: FIRST..FIRST+N-1.")] = 20,
     first_seed: Annotated[int, typer.Option(help="First seed (confirm a setting on seeds it was not chosen on).")] = 0,
     objective: Objective = None,
+    objectives: Objectives = None,
     workers: Annotated[int | None, typer.Option(help="Parallel processes; default: all cores.")] = None,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("runs/compare"),
     vae_cache: CacheDir = None,
 ) -> None:
     """Run strategies side by side over many seeds; writes summary.csv, regret.png and
     queries_to_regret.csv."""
-    names = [s.strip() for s in strategies.split(",") if s.strip()]
+    names = _names(strategies)
     dataset = dataset or OBJECTIVES.get(objective or space).default_dataset  # named in the journals
     base = StudyConfig(
-        space=space, dataset=dataset, budget=budget, objective=objective,
+        space=space, dataset=dataset, budget=budget, objective=objective, objectives=_names(objectives),
         vae_cache=str(vae_cache) if vae_cache else None,
     )
     options = parse_scoped_options(strategy_option or [], names)
@@ -298,17 +314,28 @@ def compare(
     if first.reported_metric:
         metric = first.reported_metric
         console.print(_summary_table(f"{title} (mean ± std of {metric} at the best)", rows, names, f"{metric}_at_best"))
-    console.print(f"summary.csv, regret.png and queries_to_regret.csv in {out}/")
+    written = "summary.csv, regret.png and queries_to_regret.csv"
+    if base.objectives:
+        chosen, scale = hypervolume_scale_of(base, by_strategy)
+        hv_rows = write_hypervolume(out / "hypervolume.csv", by_strategy, chosen, scale)
+        plot_hypervolume(out / "hypervolume.png", by_strategy, chosen, scale, title=f"{space} / {dataset}, {seed_text}")
+        measure = "hypervolume_share" if scale.attainable else "hypervolume"
+        what = "hypervolume as a share of the true front's" if scale.attainable else "hypervolume"
+        console.print(_summary_table(f"{title} (mean ± std of the {what})", hv_rows, names, measure, ".4g"))
+        reference = ", ".join(f"{c.name} {v:.4g}" for c, v in zip(chosen, scale.reference))
+        console.print(f"hypervolume reference: {reference} ({scale.rule})")
+        written += ", hypervolume.csv and hypervolume.png"
+    console.print(f"{written} in {out}/")
 
 
-def _summary_table(title: str, rows: list[dict[str, Any]], names: list[str], column: str) -> Table:
+def _summary_table(title: str, rows: list[dict[str, Any]], names: list[str], column: str, digits: str = ".3f") -> Table:
     """Queries down, strategies across: mean ± std of a summary.csv column pair."""
     table = Table(title=title)
     table.add_column("queries", justify="right")
     for name in names:
         table.add_column(name, justify="right")
     for q in sorted({int(r["queries"]) for r in rows}):
-        cells = {r["strategy"]: f"{r[f'mean_{column}']:.3f} ± {r[f'std_{column}']:.3f}" for r in rows if r["queries"] == q}
+        cells = {r["strategy"]: f"{r[f'mean_{column}']:{digits}} ± {r[f'std_{column}']:{digits}}" for r in rows if r["queries"] == q}
         table.add_row(str(q), *(cells[n] for n in names))
     return table
 
@@ -328,19 +355,11 @@ def pareto(
     trials and their hypervolume) and a picture with the dominated trials faded."""
     config, trials = read_study(folder)
     objective = OBJECTIVES.get(config["objective"])
-    names = objectives.split(",") if objectives else _default_criteria(objective)
+    names = objectives.split(",") if objectives else config.get("objectives") or _default_criteria(objective)
     view = pareto_view(trials, criteria([n.strip() for n in names], objective))
     if not view.trials:
         raise InvalidArgumentError(f"no finished trial in {folder} has {', '.join(names)}; nothing to draw")
-    reference = worst_values(view)
-    summary = {
-        "criteria": [{"name": c.name, "direction": "maximize" if c.maximize else "minimize"} for c in view.criteria],
-        "reference": reference.tolist(),
-        "reference_rule": "the worst value of each criterion over the trials",
-        "hypervolume": view.hypervolume(reference),
-        "n_trials": len(view.trials),
-        "front": view.front(),
-    }
+    summary = pareto_summary(view)
     write_pareto(folder, summary)
     picture = out or folder / "pareto.png"
     dataset = config.get("dataset") or objective.default_dataset

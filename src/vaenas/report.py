@@ -10,7 +10,7 @@ import numpy as np
 
 from vaenas.errors import UnknownNameError
 from vaenas.study import StudyResult
-from vaenas.study.pareto import ParetoView
+from vaenas.study.pareto import Criterion, HypervolumeScale, ParetoView, hypervolume_curve
 
 CHECKPOINTS = (10, 25, 50, 100, 150)
 
@@ -93,6 +93,67 @@ def write_summary(
             rows.append(row)
     _write_csv(path, rows)
     return rows
+
+
+def hypervolume_curves(results: list[StudyResult], chosen: list[Criterion], scale: HypervolumeScale) -> np.ndarray:
+    """Seeds x queries matrix of the hypervolume after each query (multi-objective
+    studies), as a share of the attainable one when the scale knows it."""
+    def of(result: StudyResult) -> np.ndarray:
+        assert result.points is not None, "hypervolumes need a multi-objective study"
+        return hypervolume_curve(result.points, chosen, scale.reference) / (scale.attainable or 1.0)
+
+    return curves(results, of=of)
+
+
+def write_hypervolume(
+    path: Path, by_strategy: dict[str, list[StudyResult]], chosen: list[Criterion], scale: HypervolumeScale
+) -> list[dict[str, object]]:
+    """One row per strategy and query checkpoint: mean and std over seeds of the
+    hypervolume (a share of the attainable one when it is known), with the reference."""
+    budget = max(r.config.budget for rs in by_strategy.values() for r in rs)
+    measure = "hypervolume_share" if scale.attainable else "hypervolume"
+    rows: list[dict[str, object]] = []
+    for strategy, results in by_strategy.items():
+        matrix = hypervolume_curves(results, chosen, scale)
+        for q in checkpoints_for(budget):
+            column = matrix[:, min(q, matrix.shape[1]) - 1]
+            rows.append({
+                "strategy": strategy, "queries": q,
+                f"mean_{measure}": round(float(column.mean()), 5), f"std_{measure}": round(float(column.std()), 5),
+                "n_seeds": len(results), "reference": " ".join(f"{v:.6g}" for v in scale.reference),
+            })
+    _write_csv(path, rows)
+    return rows
+
+
+def plot_hypervolume(
+    path: Path, by_strategy: dict[str, list[StudyResult]], chosen: list[Criterion], scale: HypervolumeScale,
+    title: str = "",
+) -> None:
+    """Mean hypervolume against queries, one line per strategy, the seeds' inter-quartile
+    range shaded."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    for strategy, results in by_strategy.items():
+        matrix = hypervolume_curves(results, chosen, scale)
+        queries = np.arange(1, matrix.shape[1] + 1)
+        (line,) = ax.plot(queries, matrix.mean(0), label=f"{strategy} (n={len(results)})")
+        low, high = np.percentile(matrix, [25, 75], axis=0)
+        ax.fill_between(queries, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
+    ax.set_xlabel("queries")
+    share = "share of the true front's " if scale.attainable else ""
+    ax.set_ylabel(f"{share}hypervolume (mean; shaded: 25-75 %)")
+    names = ", ".join(f"{c.name} {v:.4g}" for c, v in zip(chosen, scale.reference))
+    ax.set_title(f"{title}\nreference: {names}", fontsize=9)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
 
 
 REGRET_THRESHOLDS = (0.5, 0.2, 0.1, 0.0)

@@ -35,6 +35,9 @@ class Objective(ABC):
     metric_directions: ClassVar[dict[str, str]] = {}
     """The metrics that may be objectives of a multi-objective view (`vaenas pareto`),
     with their direction: "maximize" or "minimize"."""
+    value_name: ClassVar[str] = "value"
+    """What the value measures, as a user names it among several objectives
+    (`--objectives accuracy,latency`); "value" always names it too."""
     reported_metric: str | None = None
     """The metric that is reported for the best trial when the search runs on another
     value (a benchmark searched on validation reports test performance), else None."""
@@ -46,6 +49,11 @@ class Objective(ABC):
     @abstractmethod
     def evaluate(self, arch: Arch) -> Evaluation:
         """Evaluates one architecture; raises on a failure the study records as failed."""
+
+    def table(self) -> list[Evaluation] | None:
+        """Every architecture's evaluation when the objective is a lookup table (the true
+        Pareto front comes from it), else None."""
+        return None
 
     def regret(self, value: float) -> float | None:
         """Distance of `value` from the optimum (0 is best), or None when it is unknown."""

@@ -21,6 +21,7 @@ class ClassifierObjective(TrainedObjective):
 
     name = "classifier"
     kind = "classifier"
+    value_name = "accuracy"
     maximize = True
 
     def build(self, arch: MacroArch) -> nn.Module:

@@ -49,6 +49,7 @@ class Nb201Table(Objective):
 
     name = "nb201"
     space_name = "nb201"
+    value_name = "accuracy"
     datasets: ClassVar[tuple[str, ...]] = tuple(COLUMNS)
 
     default_dataset = "cifar10"

@@ -48,6 +48,7 @@ class NbGraphTable(Objective):
     space_name = "nbgraph"
     datasets: ClassVar[tuple[str, ...]] = DATASETS
     default_dataset = "cora"
+    value_name = "accuracy"
     reported_metric = "test"
     metric_directions: ClassVar[dict[str, str]] = {"test": "maximize", "latency": "minimize", "params": "minimize"}
 
@@ -77,5 +78,11 @@ class NbGraphTable(Objective):
             entry: dict[str, Any] = self._table[key]
         except KeyError:
             raise DataError(f"architecture {key} is not in the NAS-Bench-Graph table") from None
-        metrics = {metric: entry[metric] for metric in ("test", "latency", "params")}
-        return Evaluation(value=entry["valid"], metrics=metrics)
+        return _evaluation(entry)
+
+    def table(self) -> list[Evaluation]:
+        return [_evaluation(entry) for entry in self._table.values()]
+
+
+def _evaluation(entry: dict[str, float]) -> Evaluation:
+    return Evaluation(value=entry["valid"], metrics={metric: entry[metric] for metric in ("test", "latency", "params")})

@@ -8,6 +8,8 @@ from vaenas.search import (  # noqa: F401  (each module registers its strategy)
     evolution,
     gradient,
     local_search,
+    multi_objective_bo,
+    nsga2,
     optuna_samplers,
     random_search,
     reinforce,

@@ -9,6 +9,10 @@ import numpy as np
 
 from vaenas.spaces.base import Arch, SearchSpace
 
+Score = float | tuple[float, ...]
+"""What a strategy is told of a successful trial: one higher-is-better value, or one per
+objective in a multi-objective study."""
+
 
 class Strategy(ABC):
     """A search strategy behind one ask/tell interface.
@@ -20,8 +24,8 @@ class Strategy(ABC):
        and a re-proposal is never charged to the budget. Fewer than `n` come back only
        when a finite space is exhausted.
     2. The study evaluates them (possibly asynchronously, in any order) and calls
-       `tell(arch, score)` for each: `score` is higher-is-better, or None when the trial
-       failed. Failed trials are remembered as seen but otherwise ignored.
+       `tell(arch, score)` for each: `score` is higher-is-better (a tuple of such values
+       in a multi-objective study), or None when the trial failed. Failed trials are remembered as seen but otherwise ignored.
     3. `ask` may be called again while earlier asks are still pending.
 
     On resume, the study replays finished trials by calling `tell` for architectures
@@ -34,12 +38,16 @@ class Strategy(ABC):
 
     name: ClassVar[str]
     max_proposal_tries: ClassVar[int] = 200
+    objectives: ClassVar[str] = "one"
+    """How many objectives the strategy searches: "one" (a score is a float), "many" (a
+    score is a tuple, one higher-is-better entry per objective) or "any" (it never
+    reads scores)."""
 
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space = space
         self.rng = np.random.default_rng(seed)
         self._pending: dict[str, Arch] = {}
-        self._scores: dict[str, float | None] = {}
+        self._scores: dict[str, Score | None] = {}
 
     @property
     def n_told(self) -> int:
@@ -49,7 +57,7 @@ class Strategy(ABC):
         key = self.space.key(arch)
         return key in self._scores or key in self._pending
 
-    def score_of(self, arch: Arch) -> float | None:
+    def score_of(self, arch: Arch) -> Score | None:
         """The score told for `arch`; None when it failed or is not evaluated yet."""
         return self._scores.get(self.space.key(arch))
 
@@ -71,7 +79,7 @@ class Strategy(ABC):
         re-runs after a crash), so that it is not proposed again meanwhile."""
         self._pending[self.space.key(arch)] = arch
 
-    def tell(self, arch: Arch, score: float | None) -> None:
+    def tell(self, arch: Arch, score: Score | None) -> None:
         key = self.space.key(arch)
         self._pending.pop(key, None)
         if key in self._scores:
@@ -106,5 +114,5 @@ class Strategy(ABC):
     def _propose(self) -> Arch:
         """One candidate architecture; it may be one already seen."""
 
-    def _observe(self, arch: Arch, score: float) -> None:
+    def _observe(self, arch: Arch, score: Score) -> None:
         """Learns from one successful trial (default: nothing to learn)."""

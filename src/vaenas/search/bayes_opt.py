@@ -10,13 +10,11 @@ import numpy as np
 
 from vaenas.errors import UnknownNameError
 from vaenas.search.acquisition import ACQUISITIONS, acquisition_values
-from vaenas.search.encodings import adjacency_one_hot
 from vaenas.search.gp import LatentGP
+from vaenas.search.latent_features import LatentFeatures, check_features
 from vaenas.search.latent_strategy import LatentStrategy
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
-
-FEATURES = ("latent+onehot", "latent", "onehot")
 
 
 @STRATEGIES.register("bo")
@@ -43,7 +41,7 @@ class LatentBO(LatentStrategy):
         features: str = "latent+onehot",
         generate: int = 200,
         radius: float = 0.1,
-        patience: int = 0,
+        patience: int = 30,
         **latent: Any,
     ) -> None:
         """`generate` latent points are drawn at each ask around the 5 best observed
@@ -52,35 +50,19 @@ class LatentBO(LatentStrategy):
         `patience`: once the best value has not improved for that many observations,
         the candidates are the unseen one-change neighbours of the best architectures
         (0: never), so that a search stuck away from the optimum checks around its best.
+        30 was chosen on NAS-Bench-201 seeds 0-19 (against 0 and 10) and confirmed on
+        seeds 100-149: the same median queries to the optimum on the three data sets,
+        and more seeds reaching it (CIFAR-100 49 of 50 against 46, ImageNet16-120 44
+        against 39, CIFAR-10 all 50).
         `latent` holds LatentStrategy's options: vae, n_init, pool_size."""
-        for option, value, allowed in (("features", features, FEATURES), ("acquisition", acquisition, ACQUISITIONS)):
-            if value not in allowed:
-                raise UnknownNameError(f"unknown bo {option} {value!r}; choose one of: {', '.join(allowed)}")
+        if acquisition not in ACQUISITIONS:
+            raise UnknownNameError(f"unknown bo acquisition {acquisition!r}; choose one of: {', '.join(ACQUISITIONS)}")
+        check_features(features)
         super().__init__(space, seed, **latent)
         self.acquisition, self.features = acquisition, features
         self.generate, self.radius, self.patience = generate, radius, patience
         self._gp = LatentGP()
-        self._one_hot = np.zeros((0, 0))
-        self._varying: np.ndarray | None = None
-
-    def _x(self, indices: list[int] | np.ndarray) -> np.ndarray:
-        """GP inputs of pool members: embedding, one-hot encoding, or both side by side.
-
-        One-hot columns that are constant over the pool (nb201's fixed adjacency, the
-        input and output nodes) are left out: they carry nothing and, with one ARD
-        lengthscale each, made a refit at 150 observations 3.5x slower."""
-        parts = []
-        if self.features != "onehot":
-            parts.append(self.pool.embeddings[indices])
-        if self.features != "latent":
-            if len(self._one_hot) < len(self.pool):  # encode pool members added since
-                new = adjacency_one_hot(self.space, self.pool.archs[len(self._one_hot) :])
-                if self._varying is None:
-                    self._varying = new.std(0) > 0
-                new = new[:, self._varying]
-                self._one_hot = np.vstack([self._one_hot, new]) if len(self._one_hot) else new
-            parts.append(self._one_hot[indices])
-        return np.hstack(parts)
+        self._x = LatentFeatures(self.pool, features)
 
     def _fit(self) -> None:
         self._gp.fit(self._x(self._observed), np.asarray(self._values))

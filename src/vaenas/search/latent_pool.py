@@ -7,20 +7,31 @@ import numpy as np
 from vaenas.spaces import Arch, SearchSpace
 from vaenas.vae import ArchVAE
 
-DEFAULT_POOL_SIZE = 20_000
+AUTOMATIC = 0
+"""Pool size meaning: the whole space when it holds at most WHOLE_SPACE_UP_TO
+architectures, else SAMPLED_POOL_SIZE random ones."""
+WHOLE_SPACE_UP_TO = 30_000
+"""nb201 (15,625) and nbgraph (26,206) are encoded whole: a sample of 20,000 would leave
+a quarter of nbgraph out of reach of the pool."""
+SAMPLED_POOL_SIZE = 20_000
 
 
 class LatentPool:
     """Architectures with their VAE embeddings, scaled to the unit cube.
 
-    A finite space is encoded whole; a larger one by `size` distinct random samples.
+    A finite space is encoded whole when it holds at most `size` architectures (by
+    default: at most 30,000); a larger one by `size` distinct random samples (default
+    20,000).
     Architectures told to a strategy, or decoded from latent points, but missing from the
     pool are encoded and appended (`initial_size` counts the sampled ones).
     """
 
-    def __init__(self, vae: ArchVAE, rng: np.random.Generator, size: int = DEFAULT_POOL_SIZE) -> None:
+    def __init__(self, vae: ArchVAE, rng: np.random.Generator, size: int = AUTOMATIC) -> None:
         self.vae = vae
         self.space: SearchSpace = vae.space
+        if size == AUTOMATIC:
+            small = self.space.size is not None and self.space.size <= WHOLE_SPACE_UP_TO
+            size = self.space.size if small else SAMPLED_POOL_SIZE  # type: ignore[assignment]
         archs = self.space.enumerate_or_sample(size, rng)
         self.archs: list[Arch] = archs
         self._index = {self.space.key(a): i for i, a in enumerate(archs)}

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from vaenas.search.latent_pool import DEFAULT_POOL_SIZE, LatentPool
+from vaenas.search.latent_pool import AUTOMATIC, LatentPool
 from vaenas.search.model_based import ModelBasedStrategy
 from vaenas.spaces import Arch, SearchSpace
 from vaenas.vae import ArchVAE
@@ -25,7 +25,7 @@ class LatentStrategy(ModelBasedStrategy):
         seed: int = 0,
         vae: ArchVAE | None = None,
         n_init: int = 10,
-        pool_size: int = DEFAULT_POOL_SIZE,
+        pool_size: int = AUTOMATIC,
     ) -> None:
         super().__init__(space, seed, n_init)
         if vae is None:

@@ -7,9 +7,10 @@ from vaenas.spaces.base import Arch
 
 @STRATEGIES.register("rs")
 class RandomSearch(Strategy):
-    """Proposes uniform random architectures."""
+    """Proposes uniform random architectures (the baseline for any number of objectives)."""
 
     name = "rs"
+    objectives = "any"
 
     def _propose(self) -> Arch:
         return self.space.sample(self.rng)

@@ -10,9 +10,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from vaenas.errors import InvalidArgumentError
 from vaenas.study.config import StudyConfig
 from vaenas.study.configured_study import ConfiguredStudy, StudyResult
+from vaenas.study.pareto import Criterion, HypervolumeScale, hypervolume_scale
 
 if TYPE_CHECKING:
     from vaenas.vae.archvae import EpochCallback
@@ -71,6 +74,22 @@ def run_comparison(
             if on_done:
                 on_done(result)
     return {s: [results[(s, k)] for k in seed_range] for s in strategies}
+
+
+def hypervolume_scale_of(
+    base: StudyConfig, by_strategy: dict[str, list[StudyResult]]
+) -> tuple[list[Criterion], HypervolumeScale]:
+    """The criteria of a multi-objective comparison and how its hypervolumes are measured
+    (one reference for every strategy; see `hypervolume_scale`)."""
+    chosen = base.criteria()
+    if chosen is None:
+        raise InvalidArgumentError("hypervolumes need several objectives (--objectives)")
+    _, objective = base.build_problem()
+    points = [
+        np.array([p for p in r.points or [] if p is not None]).reshape(-1, len(chosen))
+        for results in by_strategy.values() for r in results
+    ]
+    return chosen, hypervolume_scale(objective, chosen, points)
 
 
 def _run_one(config: StudyConfig, out: Path) -> StudyResult:

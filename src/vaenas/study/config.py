@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vaenas.errors import InvalidArgumentError
-from vaenas.objectives import Objective, make_objective
+from vaenas.objectives import OBJECTIVES, Objective, make_objective
 from vaenas.spaces import SearchSpace, make_space
+from vaenas.study.pareto import Criterion, criteria
 
 if TYPE_CHECKING:
     from vaenas.search import Strategy
@@ -32,6 +33,9 @@ class StudyConfig:
     """Constructor options of the objective (epochs, subset, latent_dim ...)."""
     strategy_options: dict[str, Any] = field(default_factory=dict)
     """Constructor options of the strategy (acquisition, n_init ...); {} for its defaults."""
+    objectives: list[str] = field(default_factory=list)
+    """Several objectives to search at once (the value, e.g. as accuracy, and metrics of
+    the objective such as latency); [] searches the value alone."""
     vae_cache: str | None = None
     """Where latent strategies find (or put) the pretrained VAE; not part of the identity."""
     max_retries: int = 2
@@ -46,8 +50,9 @@ class StudyConfig:
         for how_not_what in ("budget", "vae_cache", "max_retries"):
             fields.pop(how_not_what)
         fields["objective"] = self.objective_name
-        if not self.strategy_options:
-            fields.pop("strategy_options")  # journals written before the option existed resume
+        for added_later in ("strategy_options", "objectives"):
+            if not fields[added_later]:
+                fields.pop(added_later)  # journals written before the option existed resume
         return fields
 
     def problem_key(self) -> str:
@@ -57,14 +62,31 @@ class StudyConfig:
     def check_names(self) -> None:
         """Raises UnknownNameError for an unknown space, objective or strategy, before
         anything slow (data loading, VAE pretraining) happens."""
-        from vaenas.objectives import OBJECTIVES
         from vaenas.search import STRATEGIES
         from vaenas.search.options import check_options
         from vaenas.spaces import SPACES
 
         SPACES.get(self.space)
-        OBJECTIVES.get(self.objective_name)
-        check_options(self.strategy, STRATEGIES.get(self.strategy), self.strategy_options)
+        objective = OBJECTIVES.get(self.objective_name)
+        strategy = STRATEGIES.get(self.strategy)
+        check_options(self.strategy, strategy, self.strategy_options)
+        if self.objectives:
+            criteria(self.objectives, objective)
+            if strategy.objectives == "one":
+                several = ", ".join(n for n in STRATEGIES.names() if STRATEGIES.get(n).objectives != "one")
+                raise InvalidArgumentError(
+                    f"strategy {self.strategy!r} searches one objective; with several use one of: {several}"
+                )
+        elif strategy.objectives == "many":
+            costs = [m for m, way in objective.metric_directions.items() if way == "minimize"] or ["latency"]
+            example = f"{objective.value_name},{costs[0]}"
+            raise InvalidArgumentError(
+                f"strategy {self.strategy!r} searches several objectives; name them, e.g. --objectives {example}"
+            )
+
+    def criteria(self) -> list[Criterion] | None:
+        """The objectives of a multi-objective study, None for a single-objective one."""
+        return criteria(self.objectives, OBJECTIVES.get(self.objective_name)) if self.objectives else None
 
     def build(self, on_pretrain_epoch: EpochCallback | None = None) -> tuple[SearchSpace, Objective, Strategy]:
         """Instantiates the parts, raising a VaenasError for any bad name or value. A

@@ -12,7 +12,8 @@ import numpy as np
 
 from vaenas.study.config import StudyConfig
 from vaenas.study.executor_registry import EXECUTORS
-from vaenas.study.run_folder import RunFolder
+from vaenas.study.pareto import Criterion, pareto_summary, pareto_view
+from vaenas.study.run_folder import RunFolder, write_pareto
 from vaenas.study.storage import TrialRecord, TrialStatus
 from vaenas.study.study import ProgressCallback, Study
 
@@ -39,6 +40,11 @@ class StudyResult:
     """The objective's reported metric (e.g. test performance of a search on validation)."""
     reported: list[float | None] | None = None
     """That metric of each finished trial, in `values`' order."""
+    points: list[list[float] | None] | None = None
+    """In a multi-objective study, each finished trial's value per objective (in the
+    config's `objectives` order; None for a failed trial), in `values`' order."""
+    front: list[dict[str, Any]] | None = None
+    """In a multi-objective study, the non-dominated trials."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +65,7 @@ class StudyResult:
             "optimum": self.optimum,
             "values": self.values,
             **({"reported_metric": self.reported_metric, "reported": self.reported} if self.reported_metric else {}),
+            **({"objectives": self.config.objectives, "points": self.points, "front": self.front} if self.front is not None else {}),
         }
 
 
@@ -79,6 +86,7 @@ class ConfiguredStudy:
         EXECUTORS.get(executor)  # an unknown name is refused before anything is built
         self.config, self.out = config, Path(out)
         self.space, self.objective, self.strategy = config.build(on_pretrain_epoch)
+        self.criteria = config.criteria()
         self.executor_name, self.workers, self.address = executor, workers, address
         self.study: Study | None = None
         """The running Study, while `run` runs."""
@@ -91,6 +99,7 @@ class ConfiguredStudy:
             study = Study(
                 self.space, self.strategy, journal, self.config.identity(),
                 maximize=self.objective.maximize, folder=folder, max_retries=self.config.max_retries,
+                criteria=self.criteria,
             )
         except BaseException:
             journal.close()
@@ -102,6 +111,8 @@ class ConfiguredStudy:
                             self.workers, self.address, progress)
             result = self._result(study.trials, study.best_trial, time.perf_counter() - started)
             folder.write_results(result.to_json())
+            if self.criteria:
+                write_pareto(self.out, pareto_summary(pareto_view(study.trials, self.criteria)))
         return result
 
     def _result(self, trials: list[TrialRecord], best: TrialRecord | None, seconds: float) -> StudyResult:
@@ -109,6 +120,7 @@ class ConfiguredStudy:
         complete = [t for t in finished if t.status is TrialStatus.COMPLETE and t.value is not None]
         asks = [t.metrics["ask_seconds"] for t in finished if "ask_seconds" in t.metrics]
         metric = self.objective.reported_metric
+        chosen = self.criteria or []
         return StudyResult(
             config=self.config,
             best_arch=best.arch if best else None,
@@ -123,4 +135,12 @@ class ConfiguredStudy:
             optimum=self.objective.optimum,
             reported_metric=metric,
             reported=[t.metrics.get(metric) for t in finished] if metric else None,
+            points=[_point(t, chosen) for t in finished] if chosen else None,
+            front=pareto_view(trials, chosen).front() if chosen else None,
         )
+
+
+def _point(trial: TrialRecord, chosen: list[Criterion]) -> list[float] | None:
+    values = [c.of(trial) for c in chosen]
+    ok = trial.status is TrialStatus.COMPLETE and all(v is not None for v in values)
+    return [float(v) for v in values if v is not None] if ok else None

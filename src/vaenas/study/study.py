@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any
 from vaenas.errors import InvalidArgumentError
 from vaenas.objectives import Evaluation, FunctionObjective, Objective
 from vaenas.search import Strategy
+from vaenas.search.base import Score
 from vaenas.spaces import Arch, SearchSpace
 from vaenas.study.executor_registry import EXECUTORS, ExecutorRequest, default_executor
 from vaenas.study.executors import BuiltProblem, Executor, Outcome, Problem, outcome_of
+from vaenas.study.pareto import Criterion
 from vaenas.study.run_folder import RunFolder
 from vaenas.study.storage import Storage, TrialRecord, TrialStatus
 
@@ -55,11 +57,16 @@ class Study:
         maximize: bool = True,
         folder: RunFolder | None = None,
         max_retries: int = 2,
+        criteria: list[Criterion] | None = None,
     ) -> None:
         """`identity` is what the storage checks when the study is reopened (space,
-        strategy, seed ...): another identity on the same storage is refused."""
+        strategy, seed ...): another identity on the same storage is refused.
+        `criteria`: the objectives of a multi-objective study (the strategy is told one
+        higher-is-better score per criterion); None searches the value alone. The best
+        trial is the best by value either way."""
         self.space, self.strategy, self.storage = space, strategy, storage
         self.maximize, self.folder, self.max_retries = maximize, folder, max_retries
+        self.criteria = criteria
         self._labels = {k: identity[k] for k in ("objective", "dataset") if k in identity}
         storage.ensure_config(identity)
         self._best: TrialRecord | None = None
@@ -69,7 +76,7 @@ class Study:
         for trial in storage.trials():
             arch = space.parse(trial.arch)
             if trial.finished:
-                self.strategy.tell(arch, self._score(trial.value) if trial.status is TrialStatus.COMPLETE else None)
+                self.strategy.tell(arch, self._strategy_score(trial))
                 self._keep_if_best(trial)
             else:
                 self.strategy.reserve(arch)
@@ -246,8 +253,8 @@ class Study:
             return
         metrics = {"cost": evaluation.cost, **evaluation.metrics, **trial.extra}
         self.storage.finish_trial(outcome.number, TrialStatus.COMPLETE, evaluation.value, metrics)
-        self.strategy.tell(trial.arch, self._score(evaluation.value))
         record = self.storage.trial(outcome.number)
+        self.strategy.tell(trial.arch, self._strategy_score(record))
         if self._keep_if_best(record) and self.folder is not None:
             best = {"space": self.space.name, "arch": record.arch, "value": record.value, **self._labels,
                     "trial": record.number}
@@ -261,6 +268,16 @@ class Study:
             return False
         self._best = trial
         return True
+
+    def _strategy_score(self, trial: TrialRecord) -> Score | None:
+        """What the strategy is told of a finished trial: None when it failed (or lacks
+        a criterion), else its higher-is-better value, or one such value per criterion."""
+        if trial.status is not TrialStatus.COMPLETE:
+            return None
+        if self.criteria is None:
+            return self._score(trial.value)
+        scores = [c.signed(trial) for c in self.criteria]
+        return None if any(s is None for s in scores) else tuple(s for s in scores if s is not None)
 
     def _score(self, value: float | None) -> float | None:
         """Higher-is-better score the strategy sees."""
