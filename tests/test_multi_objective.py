@@ -153,3 +153,16 @@ def test_bad_objectives_get_one_line_and_exit_2(tmp_path, args, message):
     result = CliRunner().invoke(app, ["search", "--space", "nbgraph", "--budget", "5", "--out", str(tmp_path / "s"), *args])
     assert result.exit_code == 2 and message in result.output
     assert not (tmp_path / "s").exists()
+
+
+def test_search_prints_the_front_and_pareto_draws_the_studys_objectives(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "s"
+    args = ["search", "--space", "nbgraph", "--strategy", "nsga2", "--objectives", "accuracy,params", "--budget", "25"]
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    front = json.loads((out / "results.json").read_text())["front"]
+    assert f"Pareto front over accuracy, params: {len(front)} of 25 trials" in " ".join(result.output.split())
+    drawn = runner.invoke(app, ["pareto", str(out)])
+    assert drawn.exit_code == 0, drawn.output
+    assert [c["name"] for c in json.loads((out / "pareto.json").read_text())["criteria"]] == ["accuracy", "params"]

@@ -246,6 +246,10 @@ def _print_result(result: StudyResult, out: Path) -> None:
         f"{result.seconds:.1f}",
     )
     console.print(table)
+    if result.front is not None:
+        console.print(f"Pareto front over {', '.join(result.config.objectives)}: {len(result.front)} of "
+                      f"{result.n_trials} trials, listed in {out / 'results.json'} and {out / PARETO_FILE} "
+                      f"(draw it with: vaenas pareto {out})")
     console.print(f"journal and results in {out}/")
 
 

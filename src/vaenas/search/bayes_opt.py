@@ -11,14 +11,13 @@ import numpy as np
 from vaenas.errors import UnknownNameError
 from vaenas.search.acquisition import ACQUISITIONS, acquisition_values
 from vaenas.search.gp import LatentGP
-from vaenas.search.latent_features import LatentFeatures, check_features
-from vaenas.search.latent_strategy import LatentStrategy
+from vaenas.search.latent_surrogate import LatentSurrogateStrategy
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 
 
 @STRATEGIES.register("bo")
-class LatentBO(LatentStrategy):
+class LatentBO(LatentSurrogateStrategy):
     """After a random initial design, proposes the unseen pool member of highest
     acquisition (log EI by default, UCB as an option) under a GP fitted to the observed
     architectures. Pending architectures enter the GP at their predicted mean (kriging
@@ -38,15 +37,10 @@ class LatentBO(LatentStrategy):
         space: SearchSpace,
         seed: int = 0,
         acquisition: str = "ei",
-        features: str = "latent+onehot",
-        generate: int = 200,
-        radius: float = 0.1,
         patience: int = 30,
         **latent: Any,
     ) -> None:
-        """`generate` latent points are drawn at each ask around the 5 best observed
-        architectures (`radius`: the spread, as a share of the pool's range) and decoded
-        into candidates beside the pool, when the pool does not hold the whole space.
+        """Generated candidates are decoded around the 5 best observed architectures.
         `patience`: once the best value has not improved for that many observations,
         the candidates are the unseen one-change neighbours of the best architectures
         (0: never), so that a search stuck away from the optimum checks around its best.
@@ -54,24 +48,20 @@ class LatentBO(LatentStrategy):
         seeds 100-149: the same median queries to the optimum on the three data sets,
         and more seeds reaching it (CIFAR-100 49 of 50 against 46, ImageNet16-120 44
         against 39, CIFAR-10 all 50).
-        `latent` holds LatentStrategy's options: vae, n_init, pool_size."""
+        `latent` holds the options of LatentSurrogateStrategy (features, generate,
+        radius) and LatentStrategy (vae, n_init, pool_size)."""
         if acquisition not in ACQUISITIONS:
             raise UnknownNameError(f"unknown bo acquisition {acquisition!r}; choose one of: {', '.join(ACQUISITIONS)}")
-        check_features(features)
         super().__init__(space, seed, **latent)
-        self.acquisition, self.features = acquisition, features
-        self.generate, self.radius, self.patience = generate, radius, patience
+        self.acquisition, self.patience = acquisition, patience
         self._gp = LatentGP()
-        self._x = LatentFeatures(self.pool, features)
 
     def _fit(self) -> None:
         self._gp.fit(self._x(self._observed), np.asarray(self._values))
 
     def _propose_from_model(self) -> Arch:
         y = np.asarray(self._values)
-        if self.generate and not self.pool.complete:
-            best = np.asarray(self._observed)[np.argsort(y)[::-1][:5]]
-            self.pool.decode_around(self.pool.embeddings[best], self.generate, self.radius, self.rng)
+        self._grow_pool_around(np.asarray(self._observed)[np.argsort(y)[::-1][:5]])
         candidates = self._local_candidates() if self._stalled() else np.zeros(0, dtype=int)
         if not len(candidates):
             candidates = np.flatnonzero(~self.seen_mask())

@@ -9,15 +9,14 @@ import numpy as np
 
 from vaenas.search.gp import LatentGP
 from vaenas.search.hypervolume_improvement import expected_hypervolume_improvement, reference_point
-from vaenas.search.latent_features import LatentFeatures, check_features
-from vaenas.search.latent_strategy import LatentStrategy
+from vaenas.search.latent_surrogate import LatentSurrogateStrategy
 from vaenas.search.pareto_ranking import front_ranks
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 
 
 @STRATEGIES.register("mobo")
-class LatentMOBO(LatentStrategy):
+class LatentMOBO(LatentSurrogateStrategy):
     """After a random initial design, proposes the unseen pool member of highest
     expected hypervolume improvement (EHVI) under independent GPs, one per objective,
     on the same inputs as `bo` (embedding + one-hot by default). The hypervolume is
@@ -28,23 +27,11 @@ class LatentMOBO(LatentStrategy):
     name = "mobo"
     objectives = "many"
 
-    def __init__(
-        self,
-        space: SearchSpace,
-        seed: int = 0,
-        features: str = "latent+onehot",
-        generate: int = 200,
-        radius: float = 0.1,
-        **latent: Any,
-    ) -> None:
-        """`generate` latent points are drawn at each ask around the observed front
-        (`radius`: the spread, as a share of the pool's range) and decoded into
-        candidates beside the pool, when the pool does not hold the whole space.
-        `latent` holds LatentStrategy's options: vae, n_init, pool_size."""
-        check_features(features)
+    def __init__(self, space: SearchSpace, seed: int = 0, **latent: Any) -> None:
+        """Generated candidates are decoded around the observed front. `latent` holds
+        the options of LatentSurrogateStrategy (features, generate, radius) and
+        LatentStrategy (vae, n_init, pool_size)."""
         super().__init__(space, seed, **latent)
-        self.features, self.generate, self.radius = features, generate, radius
-        self._x = LatentFeatures(self.pool, features)
         self._gps: list[LatentGP] = []
 
     def _fit(self) -> None:
@@ -57,9 +44,7 @@ class LatentMOBO(LatentStrategy):
 
     def _propose_from_model(self) -> Arch:
         y = np.asarray(self._values, dtype=float)
-        if self.generate and not self.pool.complete:
-            front = np.asarray(self._observed)[front_ranks(y) == 0]
-            self.pool.decode_around(self.pool.embeddings[front], self.generate, self.radius, self.rng)
+        self._grow_pool_around(np.asarray(self._observed)[front_ranks(y) == 0])
         candidates = np.flatnonzero(~self.seen_mask())
         pending = self._x(self.pending_indices())
         mean, std = self._predict(self._x(candidates), pending)

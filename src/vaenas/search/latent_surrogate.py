@@ -1,0 +1,40 @@
+"""What latent strategies with a GP surrogate share: the surrogate's inputs and a pool
+that grows by decoding around the incumbents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from vaenas.search.latent_features import LatentFeatures, check_features
+from vaenas.search.latent_strategy import LatentStrategy
+from vaenas.spaces import SearchSpace
+
+
+class LatentSurrogateStrategy(LatentStrategy):
+    """A latent strategy whose surrogate sees `features` of pool members (the VAE
+    embedding, the one-hot encoding, or both: see LatentFeatures) and which, when the
+    pool does not hold the whole space, decodes `generate` latent points around its
+    incumbents at each ask (`radius`: the spread, as a share of the pool's range), so
+    that proposals are not limited to the sampled pool."""
+
+    def __init__(
+        self,
+        space: SearchSpace,
+        seed: int = 0,
+        features: str = "latent+onehot",
+        generate: int = 200,
+        radius: float = 0.1,
+        **latent: Any,
+    ) -> None:
+        """`latent` holds LatentStrategy's options: vae, n_init, pool_size."""
+        check_features(features)  # before the pool is encoded
+        super().__init__(space, seed, **latent)
+        self.features, self.generate, self.radius = features, generate, radius
+        self._x = LatentFeatures(self.pool, features)
+
+    def _grow_pool_around(self, incumbents: np.ndarray) -> None:
+        """Decodes new candidates around the pool members `incumbents` (pool indices)."""
+        if self.generate and not self.pool.complete:
+            self.pool.decode_around(self.pool.embeddings[incumbents], self.generate, self.radius, self.rng)
