@@ -166,3 +166,32 @@ def test_search_prints_the_front_and_pareto_draws_the_studys_objectives(tmp_path
     drawn = runner.invoke(app, ["pareto", str(out)])
     assert drawn.exit_code == 0, drawn.output
     assert [c["name"] for c in json.loads((out / "pareto.json").read_text())["criteria"]] == ["accuracy", "params"]
+
+
+def test_library_study_of_two_objectives_keeps_a_front(tmp_path):
+    import vaenas
+    from vaenas.errors import InvalidArgumentError, StudyConfigMismatchError
+    from vaenas.objectives import Evaluation
+    from vaenas.spaces import CellSpace
+
+    space = CellSpace(n_nodes=3, ops=["skip", "conv1x1", "conv3x3"])
+    weight, size = {"skip": 0.2, "conv1x1": 0.5, "conv3x3": 1.0}, {"skip": 0, "conv1x1": 1, "conv3x3": 9}
+
+    def score(arch):
+        return Evaluation(sum(weight[op] for op in arch), metrics={"params": sum(size[op] for op in arch)})
+
+    wanted = {"value": "maximize", "params": "minimize"}
+    with vaenas.create_study(space=space, strategy="nsga2", storage=tmp_path / "s", objectives=wanted) as study:
+        study.optimize(score, n_trials=27)  # the whole space: the front is known
+        front = {(row["value"], row["params"]) for row in study.front}
+    every = [score(arch) for arch in space.enumerate()]
+    true = {(e.value, e.metrics["params"]) for e in every
+            if not any(o.value >= e.value and o.metrics["params"] <= e.metrics["params"]
+                       and (o.value, o.metrics["params"]) != (e.value, e.metrics["params"]) for o in every)}
+    assert front == true
+    with pytest.raises(InvalidArgumentError, match="searches one objective"):
+        vaenas.create_study(space=space, strategy="re", objectives=wanted)
+    with pytest.raises(InvalidArgumentError, match="maximize or minimize"):
+        vaenas.create_study(space=space, strategy="nsga2", objectives={"value": "up", "params": "minimize"})
+    with pytest.raises(StudyConfigMismatchError, match="holds a study with another configuration"):
+        vaenas.create_study(space=space, strategy="nsga2", storage=tmp_path / "s", objectives={"value": "maximize", "params": "maximize"})

@@ -43,6 +43,19 @@ def check_options(name: str, cls: type[Strategy], given: dict[str, Any]) -> dict
     return checked
 
 
+def check_objective_count(name: str, cls: type[Strategy], several: bool, example: str) -> None:
+    """Refuses, with one line naming what fits, a single-objective strategy for several
+    objectives or a multi-objective one for a single objective (`example`: objectives
+    to suggest)."""
+    from vaenas.search.registry import STRATEGIES
+
+    if several and cls.objectives == "one":
+        fitting = ", ".join(n for n in STRATEGIES.names() if STRATEGIES.get(n).objectives != "one")
+        raise InvalidArgumentError(f"strategy {name!r} searches one objective; with several use one of: {fitting}")
+    if not several and cls.objectives == "many":
+        raise InvalidArgumentError(f"strategy {name!r} searches several objectives; name them, e.g. {example}")
+
+
 def parse_option(text: str) -> tuple[str, Any]:
     """KEY=VALUE as typed on the command line; the value is read as JSON when it is JSON
     (numbers, true/false), else kept as a string."""

@@ -63,7 +63,7 @@ class StudyConfig:
         """Raises UnknownNameError for an unknown space, objective or strategy, before
         anything slow (data loading, VAE pretraining) happens."""
         from vaenas.search import STRATEGIES
-        from vaenas.search.options import check_options
+        from vaenas.search.options import check_objective_count, check_options
         from vaenas.spaces import SPACES
 
         SPACES.get(self.space)
@@ -72,17 +72,8 @@ class StudyConfig:
         check_options(self.strategy, strategy, self.strategy_options)
         if self.objectives:
             criteria(self.objectives, objective)
-            if strategy.objectives == "one":
-                several = ", ".join(n for n in STRATEGIES.names() if STRATEGIES.get(n).objectives != "one")
-                raise InvalidArgumentError(
-                    f"strategy {self.strategy!r} searches one objective; with several use one of: {several}"
-                )
-        elif strategy.objectives == "many":
-            costs = [m for m, way in objective.metric_directions.items() if way == "minimize"] or ["latency"]
-            example = f"{objective.value_name},{costs[0]}"
-            raise InvalidArgumentError(
-                f"strategy {self.strategy!r} searches several objectives; name them, e.g. --objectives {example}"
-            )
+        costs = [m for m, way in objective.metric_directions.items() if way == "minimize"] or ["latency"]
+        check_objective_count(self.strategy, strategy, bool(self.objectives), f"--objectives {objective.value_name},{costs[0]}")
 
     def criteria(self) -> list[Criterion] | None:
         """The objectives of a multi-objective study, None for a single-objective one."""

@@ -15,7 +15,7 @@ from vaenas.search.base import Score
 from vaenas.spaces import Arch, SearchSpace
 from vaenas.study.executor_registry import EXECUTORS, ExecutorRequest, default_executor
 from vaenas.study.executors import BuiltProblem, Executor, Outcome, Problem, outcome_of
-from vaenas.study.pareto import Criterion
+from vaenas.study.pareto import Criterion, pareto_view
 from vaenas.study.run_folder import RunFolder
 from vaenas.study.storage import Storage, TrialRecord, TrialStatus
 
@@ -103,6 +103,14 @@ class Study:
     @property
     def best_value(self) -> float | None:
         return None if self._best is None else self._best.value
+
+    @property
+    def front(self) -> list[dict[str, Any]]:
+        """The non-dominated trials of a study of several objectives, with each
+        objective's value."""
+        if self.criteria is None:
+            raise InvalidArgumentError("the study has one objective; create it with objectives={...} for a front")
+        return pareto_view(self.storage.trials(), self.criteria).front()
 
     def trials_dataframe(self) -> pandas.DataFrame:
         """One row per trial: number, arch, status, value, attempts, start and end times,
