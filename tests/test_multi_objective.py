@@ -100,6 +100,19 @@ def test_mobo_proposes_distinct_pool_cells_in_batches(nbgraph_cache):
     assert len(strategy._gps) == 2  # one GP per objective
 
 
+def test_mobo_with_patience_searches_around_a_front_that_stopped_growing(nbgraph_cache):
+    _, vae = nbgraph_cache
+    strategy = make_strategy("mobo", SPACE, seed=0, vae=vae, pool_size=2000, n_init=5, patience=3)
+    first = strategy.ask(5)
+    for arch, score in zip(first, [(10.0, 10.0), (1.0, 1.0), (1.2, 0.5), (0.8, 2.0), (1.1, 1.1)]):
+        strategy.tell(arch, score)
+    around = {SPACE.key(a) for a in SPACE.neighbours(first[0])}  # the front is first[0] alone
+    for _ in range(4):
+        (proposal,) = strategy.ask(1)
+        assert SPACE.key(proposal) in around
+        strategy.tell(proposal, (0.0, 0.0))
+
+
 def test_single_and_multi_objective_strategies_are_matched_to_the_study():
     base = StudyConfig(space="nbgraph", dataset="cora", budget=10)
     with pytest.raises(Exception, match="'bo' searches one objective; with several use one of: mobo, nsga2, rs"):

@@ -10,7 +10,7 @@ import numpy as np
 from vaenas.search.gp import LatentGP
 from vaenas.search.hypervolume_improvement import expected_hypervolume_improvement, reference_point
 from vaenas.search.latent_surrogate import LatentSurrogateStrategy
-from vaenas.search.pareto_ranking import front_ranks
+from vaenas.search.pareto_ranking import dominates, front_ranks
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 
@@ -27,11 +27,14 @@ class LatentMOBO(LatentSurrogateStrategy):
     name = "mobo"
     objectives = "many"
 
-    def __init__(self, space: SearchSpace, seed: int = 0, **latent: Any) -> None:
-        """Generated candidates are decoded around the observed front. `latent` holds
-        the options of LatentSurrogateStrategy (features, generate, radius) and
+    def __init__(self, space: SearchSpace, seed: int = 0, patience: int = 0, **latent: Any) -> None:
+        """Generated candidates are decoded around the observed front. `patience`: once
+        no observation has joined the front for that many observations, the candidates
+        are the unseen one-change neighbours of the front's cells (0: never). `latent`
+        holds the options of LatentSurrogateStrategy (features, generate, radius) and
         LatentStrategy (vae, n_init, pool_size)."""
         super().__init__(space, seed, **latent)
+        self.patience = patience
         self._gps: list[LatentGP] = []
 
     def _fit(self) -> None:
@@ -44,13 +47,30 @@ class LatentMOBO(LatentSurrogateStrategy):
 
     def _propose_from_model(self) -> Arch:
         y = np.asarray(self._values, dtype=float)
-        self._grow_pool_around(np.asarray(self._observed)[front_ranks(y) == 0])
-        candidates = np.flatnonzero(~self.seen_mask())
+        front = np.flatnonzero(front_ranks(y) == 0)
+        self._grow_pool_around(np.asarray(self._observed)[front])
+        candidates = self._front_neighbours(front) if self._stalled(y) else np.zeros(0, dtype=int)
+        if not len(candidates):
+            candidates = np.flatnonzero(~self.seen_mask())
         pending = self._x(self.pending_indices())
         mean, std = self._predict(self._x(candidates), pending)
         believed = np.vstack([y, self._predict(pending, None)[0]]) if len(pending) else y
         scores = expected_hypervolume_improvement(mean, std, believed, reference_point(y))
         return self.pool.archs[int(candidates[int(np.argmax(scores))])]
+
+    def _stalled(self, y: np.ndarray) -> bool:
+        """Whether the last observation that joined the front on arrival is `patience`
+        or more observations old."""
+        if not self.patience:
+            return False
+        beaten_on_arrival = np.triu(dominates(y, y), k=1).any(0)  # by an earlier observation
+        last_joined = int(np.flatnonzero(~beaten_on_arrival)[-1])
+        return len(y) - 1 - last_joined >= self.patience
+
+    def _front_neighbours(self, front: np.ndarray) -> np.ndarray:
+        """Pool indices of the unseen one-change neighbours of the front's cells."""
+        neighbours = np.unique([i for k in front for i in self.pool.add(self.space.neighbours(self._archs[k]))])
+        return neighbours[~self.seen_mask()[neighbours]] if len(neighbours) else neighbours
 
     def _predict(self, x: np.ndarray, pending: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Posterior means and deviations, one column per objective."""
