@@ -12,7 +12,7 @@ import numpy as np
 
 from vaenas.study.config import StudyConfig
 from vaenas.study.executor_registry import EXECUTORS
-from vaenas.study.pareto import Criterion, pareto_summary, pareto_view
+from vaenas.study.pareto import Criterion, ParetoView, pareto_summary, pareto_view
 from vaenas.study.run_folder import RunFolder, write_pareto
 from vaenas.study.storage import TrialRecord, TrialStatus
 from vaenas.study.study import ProgressCallback, Study
@@ -109,13 +109,17 @@ class ConfiguredStudy:
             self.study = study
             study.run_until(self.config.budget, self.objective, self.config, self.executor_name,
                             self.workers, self.address, progress)
-            result = self._result(study.trials, study.best_trial, time.perf_counter() - started)
+            trials = study.trials
+            view = pareto_view(trials, self.criteria) if self.criteria else None
+            result = self._result(trials, study.best_trial, time.perf_counter() - started, view)
             folder.write_results(result.to_json())
-            if self.criteria:
-                write_pareto(self.out, pareto_summary(pareto_view(study.trials, self.criteria)))
+            if view is not None:
+                write_pareto(self.out, pareto_summary(view))
         return result
 
-    def _result(self, trials: list[TrialRecord], best: TrialRecord | None, seconds: float) -> StudyResult:
+    def _result(
+        self, trials: list[TrialRecord], best: TrialRecord | None, seconds: float, view: ParetoView | None
+    ) -> StudyResult:
         finished = [t for t in trials if t.finished]
         complete = [t for t in finished if t.status is TrialStatus.COMPLETE and t.value is not None]
         asks = [t.metrics["ask_seconds"] for t in finished if "ask_seconds" in t.metrics]
@@ -136,7 +140,7 @@ class ConfiguredStudy:
             reported_metric=metric,
             reported=[t.metrics.get(metric) for t in finished] if metric else None,
             points=[_point(t, chosen) for t in finished] if chosen else None,
-            front=pareto_view(trials, chosen).front() if chosen else None,
+            front=view.front() if view is not None else None,
         )
 
 
