@@ -22,6 +22,7 @@ from vaenas.latent_map import latent_map as build_latent_map
 from vaenas.objectives import OBJECTIVES, make_objective
 from vaenas.objectives import Objective as ObjectiveClass
 from vaenas.report import (
+    hypervolume_curves,
     plot_hypervolume,
     plot_latent_map,
     plot_pareto,
@@ -321,8 +322,9 @@ def compare(
     written = "summary.csv, regret.png and queries_to_regret.csv"
     if base.objectives:
         chosen, scale = hypervolume_scale_of(base, by_strategy)
-        hv_rows = write_hypervolume(out / "hypervolume.csv", by_strategy, chosen, scale)
-        plot_hypervolume(out / "hypervolume.png", by_strategy, chosen, scale, title=f"{space} / {dataset}, {seed_text}")
+        hv_curves = hypervolume_curves(by_strategy, chosen, scale)
+        hv_rows = write_hypervolume(out / "hypervolume.csv", hv_curves, budget, scale)
+        plot_hypervolume(out / "hypervolume.png", hv_curves, chosen, scale, title=f"{space} / {dataset}, {seed_text}")
         measure = "hypervolume_share" if scale.attainable else "hypervolume"
         what = "hypervolume as a share of the true front's" if scale.attainable else "hypervolume"
         console.print(_summary_table(f"{title} (mean ± std of the {what})", hv_rows, names, measure, ".4g"))
@@ -359,8 +361,8 @@ def pareto(
     trials and their hypervolume) and a picture with the dominated trials faded."""
     config, trials = read_study(folder)
     objective = OBJECTIVES.get(config["objective"])
-    names = objectives.split(",") if objectives else config.get("objectives") or _default_criteria(objective)
-    view = pareto_view(trials, criteria([n.strip() for n in names], objective))
+    names = _names(objectives) or config.get("objectives") or _default_criteria(objective)
+    view = pareto_view(trials, criteria(names, objective))
     if not view.trials:
         raise InvalidArgumentError(f"no finished trial in {folder} has {', '.join(names)}; nothing to draw")
     summary = pareto_summary(view)

@@ -95,53 +95,52 @@ def write_summary(
     return rows
 
 
-def hypervolume_curves(results: list[StudyResult], chosen: list[Criterion], scale: HypervolumeScale) -> np.ndarray:
-    """Seeds x queries matrix of the hypervolume after each query (multi-objective
-    studies), as a share of the attainable one when the scale knows it."""
+def hypervolume_curves(
+    by_strategy: dict[str, list[StudyResult]], chosen: list[Criterion], scale: HypervolumeScale
+) -> dict[str, np.ndarray]:
+    """Per strategy, a seeds x queries matrix of the hypervolume after each query
+    (multi-objective studies), as a share of the attainable one when the scale knows it."""
     def of(result: StudyResult) -> np.ndarray:
         assert result.points is not None, "hypervolumes need a multi-objective study"
         return hypervolume_curve(result.points, chosen, scale.reference) / (scale.attainable or 1.0)
 
-    return curves(results, of=of)
+    return {strategy: curves(results, of=of) for strategy, results in by_strategy.items()}
 
 
 def write_hypervolume(
-    path: Path, by_strategy: dict[str, list[StudyResult]], chosen: list[Criterion], scale: HypervolumeScale
+    path: Path, by_strategy: dict[str, np.ndarray], budget: int, scale: HypervolumeScale
 ) -> list[dict[str, object]]:
     """One row per strategy and query checkpoint: mean and std over seeds of the
-    hypervolume (a share of the attainable one when it is known), with the reference."""
-    budget = max(r.config.budget for rs in by_strategy.values() for r in rs)
+    hypervolume curves (`hypervolume_curves`), with the reference."""
     measure = "hypervolume_share" if scale.attainable else "hypervolume"
     rows: list[dict[str, object]] = []
-    for strategy, results in by_strategy.items():
-        matrix = hypervolume_curves(results, chosen, scale)
+    for strategy, matrix in by_strategy.items():
         for q in checkpoints_for(budget):
             column = matrix[:, min(q, matrix.shape[1]) - 1]
             rows.append({
                 "strategy": strategy, "queries": q,
                 f"mean_{measure}": round(float(column.mean()), 5), f"std_{measure}": round(float(column.std()), 5),
-                "n_seeds": len(results), "reference": " ".join(f"{v:.6g}" for v in scale.reference),
+                "n_seeds": len(matrix), "reference": " ".join(f"{v:.6g}" for v in scale.reference),
             })
     _write_csv(path, rows)
     return rows
 
 
 def plot_hypervolume(
-    path: Path, by_strategy: dict[str, list[StudyResult]], chosen: list[Criterion], scale: HypervolumeScale,
+    path: Path, by_strategy: dict[str, np.ndarray], chosen: list[Criterion], scale: HypervolumeScale,
     title: str = "",
 ) -> None:
-    """Mean hypervolume against queries, one line per strategy, the seeds' inter-quartile
-    range shaded."""
+    """Mean hypervolume curve (`hypervolume_curves`) against queries, one line per
+    strategy, the seeds' inter-quartile range shaded."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for strategy, results in by_strategy.items():
-        matrix = hypervolume_curves(results, chosen, scale)
+    for strategy, matrix in by_strategy.items():
         queries = np.arange(1, matrix.shape[1] + 1)
-        (line,) = ax.plot(queries, matrix.mean(0), label=f"{strategy} (n={len(results)})")
+        (line,) = ax.plot(queries, matrix.mean(0), label=f"{strategy} (n={len(matrix)})")
         low, high = np.percentile(matrix, [25, 75], axis=0)
         ax.fill_between(queries, low, high, color=line.get_color(), alpha=0.2, linewidth=0)
     ax.set_xlabel("queries")
