@@ -12,6 +12,7 @@ from vaenas.errors import UnknownNameError
 from vaenas.search.acquisition import ACQUISITIONS, acquisition_values
 from vaenas.search.gp import LatentGP
 from vaenas.search.latent_surrogate import LatentSurrogateStrategy
+from vaenas.search.output_warping import check_warp, warp_values
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 
@@ -38,6 +39,7 @@ class LatentBO(LatentSurrogateStrategy):
         seed: int = 0,
         acquisition: str = "ei",
         patience: int = 30,
+        warp: str = "none",
         **latent: Any,
     ) -> None:
         """Generated candidates are decoded around the 5 best observed architectures.
@@ -48,16 +50,19 @@ class LatentBO(LatentSurrogateStrategy):
         seeds 100-149: the same median queries to the optimum on the three data sets,
         and more seeds reaching it (CIFAR-100 49 of 50 against 46, ImageNet16-120 44
         against 39, CIFAR-10 all 50).
+        `warp`: the monotone warp of observed values the GP is fitted to (see
+        output_warping: "none", "rank" or "log").
         `latent` holds the options of LatentSurrogateStrategy (features, generate,
         radius) and LatentStrategy (vae, n_init, pool_size)."""
         if acquisition not in ACQUISITIONS:
             raise UnknownNameError(f"unknown bo acquisition {acquisition!r}; choose one of: {', '.join(ACQUISITIONS)}")
+        check_warp(warp)
         super().__init__(space, seed, **latent)
-        self.acquisition, self.patience = acquisition, patience
+        self.acquisition, self.patience, self.warp = acquisition, patience, warp
         self._gp = LatentGP()
 
     def _fit(self) -> None:
-        self._gp.fit(self._x(self._observed), np.asarray(self._values))
+        self._gp.fit(self._x(self._observed), warp_values(np.asarray(self._values), self.warp))
 
     def _propose_from_model(self) -> Arch:
         y = np.asarray(self._values)
@@ -66,7 +71,8 @@ class LatentBO(LatentSurrogateStrategy):
         if not len(candidates):
             candidates = np.flatnonzero(~self.seen_mask())
         mean, std = self._gp.predict(self._x(candidates), self._x(self.pending_indices()))
-        scores = acquisition_values(mean, std, float(y.max()), self.acquisition)
+        best = float(warp_values(y, self.warp).max())
+        scores = acquisition_values(mean, std, best, self.acquisition)
         return self.pool.archs[int(candidates[int(np.argmax(scores))])]
 
     def _stalled(self) -> bool:
