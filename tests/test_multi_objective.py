@@ -12,7 +12,6 @@ from vaenas.cli import app
 from vaenas.objectives import make_objective
 from vaenas.search import make_strategy
 from vaenas.search.hypervolume_improvement import expected_hypervolume_improvement
-from vaenas.search.output_warping import warp_columns
 from vaenas.search.pareto_ranking import crowding, front_ranks, survival_order
 from vaenas.spaces import make_space
 from vaenas.study import ConfiguredStudy, StudyConfig
@@ -209,18 +208,3 @@ def test_library_study_of_two_objectives_keeps_a_front(tmp_path):
         vaenas.create_study(space=space, strategy="nsga2", objectives={"value": "up", "params": "minimize"})
     with pytest.raises(StudyConfigMismatchError, match="holds a study with another configuration"):
         vaenas.create_study(space=space, strategy="nsga2", storage=tmp_path / "s", objectives={"value": "maximize", "params": "maximize"})
-
-
-def test_mobo_with_a_warp_fits_each_gp_to_its_warped_objective(nbgraph_cache):
-    _, vae = nbgraph_cache
-    strategy = make_strategy("mobo", SPACE, seed=0, vae=vae, pool_size=2000, n_init=5, warp="log")
-    scores = iter([(80.0, -0.001), (20.0, -0.008), (79.0, -0.0007), (60.0, -0.002), (81.0, -0.003), (70.0, -0.005)])
-    for _ in range(6):
-        (arch,) = strategy.ask(1)
-        strategy.tell(arch, next(scores))
-    strategy.ask(1)
-    warped = warp_columns(strategy._values, "log")
-    for column, gp in enumerate(strategy._gps):
-        transform = gp.model.outcome_transform
-        fitted = gp.model.train_targets * transform.stdvs.squeeze() + transform.means.squeeze()
-        assert np.allclose(fitted.numpy(), warped[:, column], atol=1e-5)

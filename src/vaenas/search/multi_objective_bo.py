@@ -10,7 +10,6 @@ import numpy as np
 from vaenas.search.gp import LatentGP
 from vaenas.search.hypervolume_improvement import expected_hypervolume_improvement, reference_point
 from vaenas.search.latent_surrogate import LatentSurrogateStrategy
-from vaenas.search.output_warping import check_warp, warp_columns
 from vaenas.search.pareto_ranking import dominates, front_ranks
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
@@ -28,23 +27,18 @@ class LatentMOBO(LatentSurrogateStrategy):
     name = "mobo"
     objectives = "many"
 
-    def __init__(
-        self, space: SearchSpace, seed: int = 0, patience: int = 0, warp: str = "none", **latent: Any
-    ) -> None:
+    def __init__(self, space: SearchSpace, seed: int = 0, patience: int = 0, **latent: Any) -> None:
         """Generated candidates are decoded around the observed front. `patience`: once
         no observation has joined the front for that many observations, the candidates
-        are the unseen one-change neighbours of the front's cells (0: never). `warp`:
-        the monotone warp of each objective's values (see output_warping); the GPs and
-        the hypervolume improvement both work on the warped values. `latent`
+        are the unseen one-change neighbours of the front's cells (0: never). `latent`
         holds the options of LatentSurrogateStrategy (features, generate, radius) and
         LatentStrategy (vae, n_init, pool_size)."""
-        check_warp(warp)
         super().__init__(space, seed, **latent)
-        self.patience, self.warp = patience, warp
+        self.patience = patience
         self._gps: list[LatentGP] = []
 
     def _fit(self) -> None:
-        y = warp_columns(self._values, self.warp)
+        y = np.asarray(self._values, dtype=float)
         if not self._gps:
             self._gps = [LatentGP() for _ in range(y.shape[1])]
         x = self._x(self._observed)
@@ -52,7 +46,7 @@ class LatentMOBO(LatentSurrogateStrategy):
             gp.fit(x, y[:, column])
 
     def _propose_from_model(self) -> Arch:
-        y = warp_columns(self._values, self.warp)
+        y = np.asarray(self._values, dtype=float)
         front = np.flatnonzero(front_ranks(y) == 0)
         self._grow_pool_around(np.asarray(self._observed)[front])
         candidates = self._front_neighbours(front) if self._stalled(y) else np.zeros(0, dtype=int)

@@ -36,8 +36,3 @@ def warp_values(y: np.ndarray, kind: str) -> np.ndarray:
         return ndtri((rankdata(y) - 0.5) / len(y))
     scale = 0.01 * (y.max() - y.min()) or 1.0
     return -np.log1p((y.max() - y) / scale)
-
-
-def warp_columns(y: np.ndarray, kind: str) -> np.ndarray:
-    """Each column (objective) of `y` warped on its own."""
-    return np.column_stack([warp_values(column, kind) for column in np.asarray(y, dtype=float).T])
