@@ -3,6 +3,7 @@ import pytest
 from strategy_driver import drive
 
 from vaenas.search import make_strategy, needs_vae
+from vaenas.search.output_warping import warp_values
 from vaenas.spaces import make_space
 from vaenas.study import ConfiguredStudy, StudyConfig
 
@@ -42,7 +43,7 @@ def test_bo_proposes_what_the_gp_rates_best(nb201_vae):
     strategy = build("bo", nb201_vae, seed=2)
     drive(strategy, 30)
     proposal = strategy.ask(1)[0]
-    values = np.array(strategy._values)
+    values = warp_values(np.array(strategy._values), strategy.warp)  # what the GP is fitted to
     # the proposal is unseen, and the GP (fitted on 30 points) predicts it above the median seen
     assert not any(SPACE.key(proposal) == k for k in strategy._scores)
     mean, _ = strategy._gp.predict(strategy._x([strategy.pool.index_of(proposal)]))
