@@ -89,8 +89,7 @@ class LatentBO(LatentSurrogateStrategy):
         """Pool indices of the unseen neighbours of the best observed architecture that
         has any (among the 5 best); empty when all of theirs are seen."""
         for i in np.argsort(self._values)[::-1][:5]:
-            neighbours = np.asarray(self.pool.add(self.space.neighbours(self._archs[i])))
-            unseen = neighbours[~self.seen_mask()[neighbours]]
+            unseen = self._unseen_neighbours(np.array([i]))
             if len(unseen):
                 return unseen
         return np.zeros(0, dtype=int)

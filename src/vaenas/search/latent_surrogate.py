@@ -38,3 +38,9 @@ class LatentSurrogateStrategy(LatentStrategy):
         """Decodes new candidates around the pool members `incumbents` (pool indices)."""
         if self.generate and not self.pool.complete:
             self.pool.decode_around(self.pool.embeddings[incumbents], self.generate, self.radius, self.rng)
+
+    def _unseen_neighbours(self, observed: np.ndarray) -> np.ndarray:
+        """Pool indices of the unseen one-change neighbours of the observed architectures
+        at positions `observed` (added to the pool where they are not in it yet)."""
+        neighbours = np.unique([i for k in observed for i in self.pool.add(self.space.neighbours(self._archs[k]))])
+        return neighbours[~self.seen_mask()[neighbours]] if len(neighbours) else neighbours.astype(int)

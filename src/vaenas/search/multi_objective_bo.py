@@ -49,7 +49,7 @@ class LatentMOBO(LatentSurrogateStrategy):
         y = np.asarray(self._values, dtype=float)
         front = np.flatnonzero(front_ranks(y) == 0)
         self._grow_pool_around(np.asarray(self._observed)[front])
-        candidates = self._front_neighbours(front) if self._stalled(y) else np.zeros(0, dtype=int)
+        candidates = self._unseen_neighbours(front) if self._stalled(y) else np.zeros(0, dtype=int)
         if not len(candidates):
             candidates = np.flatnonzero(~self.seen_mask())
         pending = self._x(self.pending_indices())
@@ -66,11 +66,6 @@ class LatentMOBO(LatentSurrogateStrategy):
         beaten_on_arrival = np.triu(dominates(y, y), k=1).any(0)  # by an earlier observation
         last_joined = int(np.flatnonzero(~beaten_on_arrival)[-1])
         return len(y) - 1 - last_joined >= self.patience
-
-    def _front_neighbours(self, front: np.ndarray) -> np.ndarray:
-        """Pool indices of the unseen one-change neighbours of the front's cells."""
-        neighbours = np.unique([i for k in front for i in self.pool.add(self.space.neighbours(self._archs[k]))])
-        return neighbours[~self.seen_mask()[neighbours]] if len(neighbours) else neighbours
 
     def _predict(self, x: np.ndarray, pending: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Posterior means and deviations, one column per objective."""
