@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from vaenas.objectives import make_objective
+from vaenas.objectives import OPTIMUM_TOLERANCE, make_objective
 from vaenas.report import curves, queries_to_regret
 from vaenas.search import make_strategy, needs_vae
 from vaenas.spaces import make_space
@@ -71,7 +71,7 @@ def main() -> None:
         results = pool.starmap(run_one, jobs)
     best = curves(results)
     reach = {t: queries_to_regret(results, t) for t in (0.2, 0.0)}
-    reached_optimum = sum(r.regret is not None and r.regret <= 1e-9 for r in results)
+    reached_optimum = sum(r.regret is not None and r.regret <= OPTIMUM_TOLERANCE for r in results)
     print(
         f"{args.strategy} {json.dumps(options)} VAE {json.dumps(vae_options)} on {args.dataset}, seeds {args.seeds}: "
         f"median queries to regret<=0.2 {reach[0.2] or 'not reached'}, to 0 {reach[0.0] or 'not reached'} "

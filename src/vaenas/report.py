@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from vaenas.errors import UnknownNameError
+from vaenas.objectives import OPTIMUM_TOLERANCE
 from vaenas.study import StudyResult
 from vaenas.study.pareto import Criterion, HypervolumeScale, ParetoView, hypervolume_curve
 
@@ -162,7 +163,7 @@ def queries_to_regret(results: list[StudyResult], threshold: float) -> float | N
     """Median over seeds of the first query at which regret <= threshold; None when fewer
     than half the seeds reach it (the median is then undefined)."""
     regret = regret_curves(results)
-    reached = regret <= threshold + 1e-9
+    reached = regret <= threshold + OPTIMUM_TOLERANCE
     firsts = [int(np.argmax(row)) + 1 if row.any() else np.inf for row in reached]
     median = float(np.median(firsts))
     return None if np.isinf(median) else median

@@ -8,7 +8,7 @@ from vaenas.objectives import (  # noqa: F401  (each module registers its object
     nb201_table,
     nbgraph_table,
 )
-from vaenas.objectives.base import Evaluation, Objective
+from vaenas.objectives.base import OPTIMUM_TOLERANCE, Evaluation, Objective
 from vaenas.objectives.function import FunctionObjective
 from vaenas.objectives.registry import OBJECTIVES
 from vaenas.objectives.trained_model import load_model
@@ -21,4 +21,4 @@ def make_objective(name: str, dataset: str | None = None, **options: Any) -> Obj
     return cls(**options) if dataset is None else cls(dataset=dataset, **options)
 
 
-__all__ = ["OBJECTIVES", "Evaluation", "FunctionObjective", "Objective", "load_model", "make_objective"]
+__all__ = ["OBJECTIVES", "OPTIMUM_TOLERANCE", "Evaluation", "FunctionObjective", "Objective", "load_model", "make_objective"]

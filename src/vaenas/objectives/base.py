@@ -8,6 +8,10 @@ from typing import Any, ClassVar
 
 from vaenas.spaces.base import Arch
 
+OPTIMUM_TOLERANCE = 1e-9
+"""A value this close to the optimum is the optimum (regret 0): tables store equal scores
+as floats that differ in the last bits (cora's two best cells)."""
+
 
 @dataclass(frozen=True)
 class Evaluation:

@@ -7,13 +7,10 @@ from functools import cache
 from typing import Any, ClassVar
 
 from vaenas.errors import DataError, UnknownNameError
-from vaenas.objectives.base import Evaluation, Objective
+from vaenas.objectives.base import OPTIMUM_TOLERANCE, Evaluation, Objective
 from vaenas.objectives.registry import OBJECTIVES
 from vaenas.spaces.nbgraph import GraphCellArch, NbGraphSpace, decode_hash, nas_bench_graph
 
-TIE = 1e-9
-"""Validation values (in %) this close are equal: the table's floats differ in the last
-bits for cells of the same score, and a regret this small counts as 0 (report.py)."""
 DATASETS = ("cora", "citeseer", "pubmed", "cs", "physics", "photo", "computers", "arxiv")
 """The package's data sets over the 9-op space (its proteins table uses 5 other ops)."""
 
@@ -67,7 +64,7 @@ class NbGraphTable(Objective):
         self._space = NbGraphSpace()
         self._table = load_table(dataset)
         self._optimum = max(entry["valid"] for entry in self._table.values())
-        at_optimum = [e["test"] for e in self._table.values() if self._optimum - e["valid"] <= TIE]
+        at_optimum = [e["test"] for e in self._table.values() if self._optimum - e["valid"] <= OPTIMUM_TOLERANCE]
         self.test_at_optimum = sum(at_optimum) / len(at_optimum)
         """Mean test performance of the cells with the best validation value in the table:
         what a search that finds the validation optimum can expect. On cora two cells tie
