@@ -8,8 +8,8 @@ one-hot encoding.
 Both encodings get the same random splits (100 training architectures, the rest tested)
 in the same run; the figure is Spearman's rank correlation on the test architectures.
 With several `--vae-seeds`, an nb201 VAE is trained with each seed and the latent figure
-is the mean over seeds and splits: the figure moves by up to 0.04 from one VAE seed to
-the next, more than most settings change it.
+is the mean over seeds and splits: the figure differs by up to 0.08 between VAE seeds,
+more than most settings change it.
 """
 
 from __future__ import annotations
