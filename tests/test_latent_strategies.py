@@ -110,6 +110,32 @@ def test_bo_with_patience_searches_around_a_best_that_stopped_improving(nb201_va
         strategy.tell(proposal, 0.5)
 
 
+def _stall_then_improve(vae, stay_local):
+    """A bo study that stalls (patience 3), then has the best improved by a neighbour."""
+    strategy = make_strategy("bo", SPACE, seed=0, vae=vae, n_init=5, patience=3, stay_local=stay_local)
+    first = strategy.ask(5)
+    for arch, value in zip(first, [10.0, 1.0, 1.2, 0.8, 1.1]):
+        strategy.tell(arch, value)
+    for _ in range(3):  # stalled: the best is 4 and more observations old
+        (proposal,) = strategy.ask(1)
+        strategy.tell(proposal, 0.5)
+    (better,) = strategy.ask(1)
+    assert sum(a != b for a, b in zip(better, first[0])) == 1
+    strategy.tell(better, 10.5)
+    return strategy, better
+
+
+def test_bo_staying_local_keeps_to_the_neighbours_after_an_improvement(nb201_vae):
+    default, _ = _stall_then_improve(nb201_vae, stay_local=False)
+    assert not default._stalled()  # the improvement sends the default back to the pool
+    strategy, better = _stall_then_improve(nb201_vae, stay_local=True)
+    assert strategy._stalled()
+    for _ in range(3):
+        (proposal,) = strategy.ask(1)
+        assert sum(a != b for a, b in zip(proposal, better)) == 1
+        strategy.tell(proposal, 0.5)
+
+
 def test_grad_decodes_ascended_latents_into_new_architectures(nb201_vae):
     strategy = build("grad", nb201_vae, seed=3)
     asked = drive(strategy, 20)
