@@ -72,7 +72,6 @@ class LatentBO(LatentSurrogateStrategy):
         super().__init__(space, seed, **latent)
         self.acquisition, self.patience, self.warp = acquisition, patience, warp
         self.stay_local = stay_local
-        self._went_local = False
         self._gp = LatentGP()
 
     def _fit(self) -> None:
@@ -91,10 +90,13 @@ class LatentBO(LatentSurrogateStrategy):
 
     def _stalled(self) -> bool:
         """Whether the best value is `patience` or more observations old (or, with
-        `stay_local`, ever was)."""
-        stalled = bool(self.patience) and len(self._values) - 1 - int(np.argmax(self._values)) >= self.patience
-        self._went_local = self._went_local or (stalled and self.stay_local)
-        return stalled or self._went_local
+        `stay_local`, ever was): read from the values, so that a resumed study decides alike."""
+        if not self.patience:
+            return False
+        y = np.asarray(self._values)
+        improved = np.r_[True, y[1:] > np.maximum.accumulate(y)[:-1]]
+        ages = np.arange(len(y)) - np.maximum.accumulate(np.where(improved, np.arange(len(y)), 0))
+        return bool((ages >= self.patience).any() if self.stay_local else ages[-1] >= self.patience)
 
     def _local_candidates(self) -> np.ndarray:
         """Pool indices of the unseen neighbours of the best observed architecture that
