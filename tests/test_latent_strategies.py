@@ -100,7 +100,7 @@ def test_bo_ucb_option(nb201_vae):
 
 
 def test_bo_with_patience_searches_around_a_best_that_stopped_improving(nb201_vae):
-    strategy = make_strategy("bo", SPACE, seed=0, vae=nb201_vae, n_init=5, patience=3)
+    strategy = make_strategy("bo", SPACE, seed=0, vae=nb201_vae, n_init=5, patience=3, stay_local=False)
     first = strategy.ask(5)
     for arch, value in zip(first, [10.0, 1.0, 1.2, 0.8, 1.1]):
         strategy.tell(arch, value)
@@ -110,15 +110,29 @@ def test_bo_with_patience_searches_around_a_best_that_stopped_improving(nb201_va
         strategy.tell(proposal, 0.5)
 
 
+def test_bo_staying_local_goes_back_to_the_pool_after_a_fruitless_local_phase(nb201_vae):
+    strategy = make_strategy("bo", SPACE, seed=0, vae=nb201_vae, n_init=5, patience=3)
+    first = strategy.ask(5)
+    for arch, value in zip(first, [10.0, 1.0, 1.2, 0.8, 1.1]):
+        strategy.tell(arch, value)
+    phases = []
+    for _ in range(7):  # no improvement after the best: phases of 3 observations alternate
+        (proposal,) = strategy.ask(1)
+        phases.append(strategy._local_phase())
+        if phases[-1]:
+            assert sum(a != b for a, b in zip(proposal, first[0])) == 1
+        strategy.tell(proposal, 0.5)
+    assert phases == [True, True, False, False, False, True, True]
+
+
 def _stall_then_improve(vae, stay_local):
     """A bo study that stalls (patience 3), then has the best improved by a neighbour."""
     strategy = make_strategy("bo", SPACE, seed=0, vae=vae, n_init=5, patience=3, stay_local=stay_local)
     first = strategy.ask(5)
     for arch, value in zip(first, [10.0, 1.0, 1.2, 0.8, 1.1]):
         strategy.tell(arch, value)
-    for _ in range(3):  # stalled: the best is 4 and more observations old
-        (proposal,) = strategy.ask(1)
-        strategy.tell(proposal, 0.5)
+    (proposal,) = strategy.ask(1)  # stalled: the best is 4 and more observations old
+    strategy.tell(proposal, 0.5)
     (better,) = strategy.ask(1)
     assert sum(a != b for a, b in zip(better, first[0])) == 1
     strategy.tell(better, 10.5)
@@ -127,9 +141,9 @@ def _stall_then_improve(vae, stay_local):
 
 def test_bo_staying_local_keeps_to_the_neighbours_after_an_improvement(nb201_vae):
     default, _ = _stall_then_improve(nb201_vae, stay_local=False)
-    assert not default._stalled()  # the improvement sends the default back to the pool
+    assert not default._local_phase()  # the improvement sends the default back to the pool
     strategy, better = _stall_then_improve(nb201_vae, stay_local=True)
-    assert strategy._stalled()
+    assert strategy._local_phase()
     for _ in range(3):
         (proposal,) = strategy.ask(1)
         assert sum(a != b for a, b in zip(proposal, better)) == 1
