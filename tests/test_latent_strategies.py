@@ -72,14 +72,19 @@ def test_pending_points_lower_the_uncertainty_around_them(nb201_vae):
     assert np.all(believed[:5] < alone[:5] * 0.5) and np.all(believed <= alone + 1e-9)
 
 
-@pytest.mark.parametrize("features", ["latent", "onehot"])
+@pytest.mark.parametrize("features", ["latent", "embedding", "embedding+onehot", "onehot"])
 def test_bo_feature_options(nb201_vae, features):
     strategy = make_strategy("bo", SPACE, seed=0, vae=nb201_vae, features=features)
     asked = drive(strategy, 15)
     assert len({SPACE.key(a) for a in asked}) == 15
     # one-hot: the 6 edge nodes x 5 ops; nb201's fixed adjacency and input/output are constant
-    width = {"latent": nb201_vae.config.latent_dim, "onehot": 6 * 5}[features]
-    assert strategy._x([0]).shape == (1, width)
+    d = nb201_vae.config.latent_dim
+    width = {"latent": d, "embedding": d, "embedding+onehot": d + 6 * 5, "onehot": 6 * 5}[features]
+    x = strategy._x([0, 1])
+    assert x.shape == (2, width)
+    if features == "embedding":  # the node means, not the decodable points
+        assert np.allclose(x, strategy.pool.node_means[[0, 1]])
+        assert not np.allclose(x, strategy.pool.embeddings[[0, 1]])
 
 
 def test_log_expected_improvement_matches_botorch():

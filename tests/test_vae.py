@@ -68,16 +68,47 @@ def test_embeddings_are_fixed_size_and_deterministic(toy_vae):
     np.testing.assert_array_equal(first, again)
 
 
+def test_node_latents_describe_their_own_node(toy_vae):
+    vae, archs = toy_vae
+    data = vae.graph_tensors(archs)
+    with torch.no_grad():
+        node_mu = vae.model.encode_with_nodes(data)[2]
+        op_logits, _ = vae.model.node_decoder(node_mu)
+    assert (op_logits.argmax(-1)[data.mask] == data.ops[data.mask]).float().mean() >= 0.95
+
+
+def test_node_term_trains_only_the_node_half(toy_vae):
+    vae, archs = toy_vae
+    data = vae.graph_tensors(archs)
+    _, _, node_mu, node_logvar = vae.model.encode_with_nodes(data)
+    vae.model.zero_grad(set_to_none=True)
+    sum(vae.model.node_decoder.loss(node_mu, data)).backward()
+    node_half = ("node_head", "to_node_mu", "node_decoder")
+    for name, parameter in vae.model.named_parameters():
+        assert (parameter.grad is not None) == name.startswith(node_half), name
+    vae.model.zero_grad(set_to_none=True)
+
+
+def test_embedding_is_per_architecture_and_ignores_padding(toy_vae):
+    vae, _ = toy_vae
+    short, long_ = ("a",), ("c", "b", "a", "c", "b")
+    points, embeddings = vae.encode_and_embed([long_, short])
+    np.testing.assert_allclose(vae.embed([short])[0], embeddings[1], atol=1e-5)
+    np.testing.assert_allclose(vae.encode([long_, short]), points, atol=1e-6)
+    assert embeddings.shape == (2, vae.config.latent_dim)
+    assert not np.allclose(embeddings, points)  # two readings of one graph
+
+
 def test_elbo_terms_are_finite_and_training_lowers_them():
     archs = list(TOY.enumerate())
     vae = ArchVAE(TOY, VAEConfig(epochs=1, seed=0))
     data = vae.graph_tensors(archs)
     torch.manual_seed(0)
-    before, parts = vae.model.loss(data, beta=0.1)
-    assert set(parts) == {"op", "adj", "kl"} and all(np.isfinite(v) for v in parts.values())
+    before, parts = vae.model.loss(data)
+    assert set(parts) == {"op", "adj", "kl", "node"} and all(np.isfinite(v) for v in parts.values())
     trained = ArchVAE(TOY, VAEConfig(epochs=20, batch_size=32, seed=0)).fit(archs)
     torch.manual_seed(0)
-    after, after_parts = trained.model.loss(data, beta=0.1)
+    after, after_parts = trained.model.loss(data)
     assert after.item() < before.item() / 2
     assert after_parts["op"] < parts["op"] / 5  # the reconstruction term is what falls
 
@@ -118,7 +149,7 @@ def test_checkpoint_of_another_space_is_refused(toy_vae, tmp_path):
         ArchVAE.load(tmp_path / "vae.pt", make_space("nb201"))
 
 
-@pytest.mark.parametrize("version, words", [(999, "format 999"), (1, "one latent per node")])
+@pytest.mark.parametrize("version, words", [(999, "format 999"), (1, "one latent per node"), (2, "no node latents")])
 def test_checkpoint_of_another_version_is_refused(toy_vae, tmp_path, version, words):
     toy_vae[0].save(tmp_path / "vae.pt")
     checkpoint = torch.load(tmp_path / "vae.pt", weights_only=True)

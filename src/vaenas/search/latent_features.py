@@ -8,7 +8,7 @@ from vaenas.errors import UnknownNameError
 from vaenas.search.encodings import adjacency_one_hot
 from vaenas.search.latent_pool import LatentPool
 
-FEATURES = ("latent+onehot", "latent", "onehot")
+FEATURES = ("latent+onehot", "embedding+onehot", "latent", "embedding", "onehot")
 
 
 def check_features(kind: str) -> str:
@@ -19,8 +19,10 @@ def check_features(kind: str) -> str:
 
 
 class LatentFeatures:
-    """Maps pool indices to surrogate inputs: the VAE embedding, the adjacency + one-hot
-    encoding, or both side by side ("latent+onehot").
+    """Maps pool indices to surrogate inputs: the VAE's latent points ("latent", what
+    `ArchVAE.encode` gives and `decode` reads), its node-mean embedding ("embedding",
+    `ArchVAE.embed`), the adjacency + one-hot encoding ("onehot"), or one of the first two
+    beside the third ("latent+onehot", "embedding+onehot").
 
     One-hot columns that are constant over the pool (nb201's fixed adjacency, the input
     and output nodes) are left out: they carry nothing and, with one ARD lengthscale
@@ -33,9 +35,11 @@ class LatentFeatures:
 
     def __call__(self, indices: list[int] | np.ndarray) -> np.ndarray:
         parts = []
-        if self.kind != "onehot":
+        if self.kind.startswith("latent"):
             parts.append(self.pool.embeddings[indices])
-        if self.kind != "latent":
+        if self.kind.startswith("embedding"):
+            parts.append(self.pool.node_means[indices])
+        if self.kind.endswith("onehot"):
             space = self.pool.space
             if len(self._one_hot) < len(self.pool):  # encode pool members added since
                 new = adjacency_one_hot(space, self.pool.archs[len(self._one_hot) :])

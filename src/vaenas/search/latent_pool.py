@@ -35,9 +35,15 @@ class LatentPool:
         archs = self.space.enumerate_or_sample(size, rng)
         self.archs: list[Arch] = archs
         self._index = {self.space.key(a): i for i, a in enumerate(archs)}
-        raw = vae.encode(archs)
-        self.low, self.high = raw.min(0), raw.max(0)
-        self.embeddings = self._scale(raw)
+        points, node_means = vae.encode_and_embed(archs)
+        self.low, self.high = points.min(0), points.max(0)
+        self.embeddings = self._scale(points)
+        """The VAE's latent points (`ArchVAE.encode`), scaled to the unit cube: where
+        latent points are moved and decoded."""
+        self._mean_low, self._mean_width = node_means.min(0), np.maximum(np.ptp(node_means, 0), 1e-9)
+        self.node_means = self._scale_node_means(node_means)
+        """The VAE's node-mean embeddings (`ArchVAE.embed`), scaled alike: surrogate inputs
+        that rank architectures better than the points ("embedding" features)."""
         self.initial_size = len(archs)
         self.complete = self.space.size is not None and len(archs) >= self.space.size
         """Whether the pool holds the whole space (then decoding finds nothing new)."""
@@ -47,6 +53,9 @@ class LatentPool:
 
     def _scale(self, raw: np.ndarray) -> np.ndarray:
         return (raw - self.low) / np.maximum(self.high - self.low, 1e-9)
+
+    def _scale_node_means(self, node_means: np.ndarray) -> np.ndarray:
+        return (node_means - self._mean_low) / self._mean_width
 
     def lookup(self, key: str) -> int | None:
         """Pool index of an architecture key, or None when it is not in the pool."""
@@ -67,7 +76,9 @@ class LatentPool:
             for key, arch in new.items():
                 self._index[key] = len(self.archs)
                 self.archs.append(arch)
-            self.embeddings = np.vstack([self.embeddings, self.embed(list(new.values()))])
+            points, node_means = self.vae.encode_and_embed(list(new.values()))
+            self.embeddings = np.vstack([self.embeddings, self._scale(points)])
+            self.node_means = np.vstack([self.node_means, self._scale_node_means(node_means)])
         return [self._index[self.space.key(arch)] for arch in archs]
 
     def decode_around(self, centres: np.ndarray, n: int, radius: float, rng: np.random.Generator) -> list[int]:
@@ -78,10 +89,6 @@ class LatentPool:
         points = picks + radius * rng.standard_normal(picks.shape)
         decoded = [a for a in self.vae.decode(self.unit_to_raw(points)) if a is not None]
         return self.add(decoded)
-
-    def embed(self, archs: list[Arch]) -> np.ndarray:
-        """Scaled embeddings of any architectures (in the pool or not)."""
-        return self._scale(self.vae.encode(archs))
 
     def unit_to_raw(self, scaled: np.ndarray) -> np.ndarray:
         return scaled * np.maximum(self.high - self.low, 1e-9) + self.low

@@ -19,7 +19,7 @@ from vaenas.spaces import Arch, SearchSpace
 class LatentMOBO(LatentSurrogateStrategy):
     """After a random initial design, proposes the unseen pool member of highest
     expected hypervolume improvement (EHVI) under independent GPs, one per objective,
-    on the same inputs as `bo` (embedding + one-hot by default). The hypervolume is
+    on the VAE's node-mean embedding beside the one-hot encoding. The hypervolume is
     measured from a reference slightly worse than the worst observation of each
     objective. Pending architectures count at their predicted means (kriging believer),
     so batches and asynchronous studies spread along the front."""
@@ -27,13 +27,23 @@ class LatentMOBO(LatentSurrogateStrategy):
     name = "mobo"
     objectives = "many"
 
-    def __init__(self, space: SearchSpace, seed: int = 0, patience: int = 0, **latent: Any) -> None:
+    def __init__(
+        self,
+        space: SearchSpace,
+        seed: int = 0,
+        patience: int = 0,
+        features: str = "embedding+onehot",
+        **latent: Any,
+    ) -> None:
         """Generated candidates are decoded around the observed front. `patience`: once
         no observation has joined the front for that many observations, the candidates
-        are the unseen one-change neighbours of the front's cells (0: never). `latent`
-        holds the options of LatentSurrogateStrategy (features, generate, radius) and
-        LatentStrategy (vae, n_init, pool_size)."""
-        super().__init__(space, seed, **latent)
+        are the unseen one-change neighbours of the front's cells (0: never).
+        `features`: the node-mean embedding, not bo's latent points, beside the one-hot:
+        chosen on NAS-Bench-Graph cora seeds 0-19 (hypervolume share @ 100 0.980 against
+        0.975) and confirmed on seeds 100-149 (README). `latent` holds the other options
+        of LatentSurrogateStrategy (generate, radius) and LatentStrategy (vae, n_init,
+        pool_size)."""
+        super().__init__(space, seed, features=features, **latent)
         self.patience = patience
         self._gps: list[LatentGP] = []
 

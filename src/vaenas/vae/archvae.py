@@ -16,8 +16,9 @@ from vaenas.spaces import END_OF_GRAPH, Arch, ArchGraph, SearchSpace, make_space
 from vaenas.vae.model import GraphVAE, VAEConfig
 from vaenas.vae.tensors import GraphTensors, to_tensors
 
-CHECKPOINT_VERSION = 2
-"""2: one latent point per graph and a node-by-node decoder; 1 had a latent per node."""
+CHECKPOINT_VERSION = 3
+"""3: a graph latent with a node-by-node decoder, and node latents (`embed`); 2 had no
+node latents; 1 had only a latent per node."""
 CHUNK = 4096
 
 EpochCallback = Callable[[int, int, float], None]
@@ -60,8 +61,7 @@ class ArchVAE:
             total, seen = 0.0, 0
             for start in range(0, len(data), config.batch_size):
                 batch = data.select(order[start : start + config.batch_size])
-                beta = config.beta * min(1.0, step / warmup)  # KL annealing against collapse
-                loss, _ = self.model.loss(batch, beta)
+                loss, _ = self.model.loss(batch, warmth=min(1.0, step / warmup))  # KL annealing against collapse
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
@@ -77,12 +77,28 @@ class ArchVAE:
 
     # -- latent space -----------------------------------------------------------------
     def encode(self, archs: Sequence[Arch]) -> np.ndarray:
-        """(n, latent_dim) posterior means: each architecture's point in the latent space."""
+        """(n, latent_dim) posterior means: each architecture's point in the latent space,
+        the point `decode` maps back to it."""
+        return self.encode_and_embed(archs)[0]
+
+    def embed(self, archs: Sequence[Arch]) -> np.ndarray:
+        """(n, latent_dim) mean of each architecture's node latents: the features a
+        predictor is given, which rank architectures better than `encode`'s points
+        (benchmarks/vae_quality.py)."""
+        return self.encode_and_embed(archs)[1]
+
+    def encode_and_embed(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
+        """`encode` and `embed` of `archs` from one pass of the encoder."""
         data = self.graph_tensors(archs)
+        points, embeddings = [], []
         with torch.no_grad():
-            return torch.cat(
-                [self.model.encode(data.select(slice(i, i + CHUNK)))[0] for i in range(0, len(data), CHUNK)]
-            ).numpy()
+            for i in range(0, len(data), CHUNK):
+                chunk = data.select(slice(i, i + CHUNK))
+                mu, _, node_mu, _ = self.model.encode_with_nodes(chunk)
+                mask = chunk.mask.unsqueeze(-1)
+                points.append(mu)
+                embeddings.append((node_mu * mask).sum(1) / mask.sum(1))
+        return torch.cat(points).numpy(), torch.cat(embeddings).numpy()
 
     def decode(self, z: np.ndarray) -> list[Arch | None]:
         """The most likely architecture of each latent point (n, latent_dim), built node by
@@ -175,7 +191,10 @@ class ArchVAE:
         checkpoint = _read_checkpoint(path)
         version = checkpoint.get("format_version")
         if version != CHECKPOINT_VERSION:
-            older = " (an older vaenas, whose VAE had one latent per node)" if version == 1 else ""
+            older = {
+                1: " (an older vaenas, whose VAE had one latent per node)",
+                2: " (an older vaenas, whose VAE had no node latents)",
+            }.get(version, "")
             raise CheckpointError(
                 f"{path} has checkpoint format {version!r}{older}, this vaenas reads "
                 f"{CHECKPOINT_VERSION}; pretrain again with `vaenas pretrain`"
