@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -79,7 +79,8 @@ class ArchVAE:
     def encode(self, archs: Sequence[Arch]) -> np.ndarray:
         """(n, latent_dim) posterior means: each architecture's point in the latent space,
         the point `decode` maps back to it."""
-        return self.encode_and_embed(archs)[0]
+        with torch.no_grad():
+            return torch.cat([self.model.encode(chunk)[0] for chunk in self._chunks(archs)]).numpy()
 
     def embed(self, archs: Sequence[Arch]) -> np.ndarray:
         """(n, latent_dim) mean of each architecture's node latents: the features a
@@ -89,16 +90,19 @@ class ArchVAE:
 
     def encode_and_embed(self, archs: Sequence[Arch]) -> tuple[np.ndarray, np.ndarray]:
         """`encode` and `embed` of `archs` from one pass of the encoder."""
-        data = self.graph_tensors(archs)
         points, embeddings = [], []
         with torch.no_grad():
-            for i in range(0, len(data), CHUNK):
-                chunk = data.select(slice(i, i + CHUNK))
+            for chunk in self._chunks(archs):
                 mu, _, node_mu, _ = self.model.encode_with_nodes(chunk)
                 mask = chunk.mask.unsqueeze(-1)
                 points.append(mu)
                 embeddings.append((node_mu * mask).sum(1) / mask.sum(1))
         return torch.cat(points).numpy(), torch.cat(embeddings).numpy()
+
+    def _chunks(self, archs: Sequence[Arch]) -> Iterator[GraphTensors]:
+        """The tensors of `archs` in chunks of CHUNK, so that a large pool fits in memory."""
+        data = self.graph_tensors(archs)
+        return (data.select(slice(i, i + CHUNK)) for i in range(0, len(data), CHUNK))
 
     def decode(self, z: np.ndarray) -> list[Arch | None]:
         """The most likely architecture of each latent point (n, latent_dim), built node by
