@@ -87,6 +87,34 @@ def test_bo_feature_options(nb201_vae, features):
         assert not np.allclose(x, strategy.pool.embeddings[[0, 1]])
 
 
+def test_operation_counts_come_last_and_the_gp_reads_them_linearly(nb201_vae):
+    strategy = make_strategy("bo", SPACE, seed=0, vae=nb201_vae, op_counts=True)
+    drive(strategy, 15)
+    d = nb201_vae.config.latent_dim
+    x = strategy._x(np.arange(20))
+    # 5 ops counted over the 6 edge nodes (input and output are constant, left out)
+    assert strategy._x.n_counts == 5 and x.shape == (20, d + 6 * 5 + 5)
+    assert np.allclose(x[:, -5:].sum(1) * SPACE.max_nodes, 6)
+    kernels = [type(k).__name__ for k in strategy._gp.model.covar_module.kernels]
+    assert kernels == ["RBFKernel", "LinearKernel"]
+
+
+def test_a_linear_kernel_on_counts_extrapolates_where_the_rbf_cannot():
+    from vaenas.search.gp import LatentGP
+
+    rng = np.random.default_rng(2)
+    counts = rng.multinomial(4, [0.25] * 4, size=40) / 8  # 4 nodes of 4 ops, as operation_counts
+    x = np.column_stack([rng.random((40, 3)), counts])
+    y = (counts * 8) @ np.array([-3.0, 1.0, 2.0, 0.5]) + 0.05 * rng.standard_normal(40)  # additive, as latency
+    assert counts[:, 0].max() * 8 <= 2
+    far = np.array([[0.5, 0.5, 0.5, 1 / 2, 0, 0, 0]])  # 4 nodes of op 0, never seen: truth -12
+    linear, rbf = LatentGP(linear_columns=4), LatentGP()
+    linear.fit(x, y)
+    rbf.fit(x, y)
+    assert abs(linear.predict(far)[0][0] + 12) < 1.0
+    assert abs(rbf.predict(far)[0][0] + 12) > 3.0
+
+
 def test_log_expected_improvement_matches_botorch():
     import torch
     from botorch.acquisition.analytic import _log_ei_helper

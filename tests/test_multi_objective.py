@@ -98,7 +98,8 @@ def test_mobo_proposes_distinct_pool_cells_in_batches(nbgraph_cache):
     asked = drive(strategy, 24, batch=3)
     assert len({SPACE.key(a) for a in asked}) == 24
     assert len(strategy._gps) == 2  # one GP per objective
-    assert strategy._x.kind == "embedding+onehot"  # mobo's default inputs (README)
+    assert strategy._x.kind == "embedding+onehot" and strategy._x.counts  # mobo's default inputs (README)
+    assert type(strategy._gps[0].model.covar_module.kernels[1]).__name__ == "LinearKernel"
 
 
 def test_mobo_with_patience_searches_around_a_front_that_stopped_growing(nbgraph_cache):

@@ -64,6 +64,15 @@ def test_neighbours_are_distinct_cells_one_change_away():
         assert all(CORA.evaluate(n).value > 0 for n in SPACE.neighbours(arch))
 
 
+def test_operation_counts_merge_tokens_that_differ_only_in_the_node_read():
+    from vaenas.search.encodings import operation_counts
+
+    assert SPACE.operation("gcn~2") == "gcn" and make_space("nb201").operation("skip_connect") == "skip_connect"
+    counts = operation_counts(SPACE, [SPACE.parse("skip~0|skip~1|skip~2|fc~3")])[0] * SPACE.max_nodes
+    kinds = sorted({SPACE.operation(op) for op in SPACE.node_ops})
+    assert dict(zip(kinds, counts)) == {**{k: 0 for k in kinds}, "skip": 3, "fc": 1, "input": 1, "output": 1}
+
+
 def test_objective_searches_validation_and_reports_test():
     arch = SPACE.parse("gcn~0|gat~1|gat~1|gcn~1")
     evaluation = CORA.evaluate(arch)

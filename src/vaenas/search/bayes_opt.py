@@ -10,7 +10,6 @@ import numpy as np
 
 from vaenas.errors import UnknownNameError
 from vaenas.search.acquisition import ACQUISITIONS, acquisition_values
-from vaenas.search.gp import LatentGP
 from vaenas.search.latent_surrogate import LatentSurrogateStrategy
 from vaenas.search.output_warping import check_warp, warp_values
 from vaenas.search.registry import STRATEGIES
@@ -77,7 +76,7 @@ class LatentBO(LatentSurrogateStrategy):
         super().__init__(space, seed, **latent)
         self.acquisition, self.patience, self.warp = acquisition, patience, warp
         self.stay_local = stay_local
-        self._gp = LatentGP()
+        self._gp = self._new_gp()
 
     def _fit(self) -> None:
         self._gp.fit(self._x(self._observed), warp_values(np.asarray(self._values), self.warp))

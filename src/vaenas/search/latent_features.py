@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from vaenas.errors import UnknownNameError
-from vaenas.search.encodings import adjacency_one_hot
+from vaenas.search.encodings import adjacency_one_hot, operation_counts
 from vaenas.search.latent_pool import LatentPool
 
 FEATURES = ("latent+onehot", "embedding+onehot", "latent", "embedding", "onehot")
@@ -22,16 +22,20 @@ class LatentFeatures:
     """Maps pool indices to surrogate inputs: the VAE's latent points ("latent", what
     `ArchVAE.encode` gives and `decode` reads), its node-mean embedding ("embedding",
     `ArchVAE.embed`), the adjacency + one-hot encoding ("onehot"), or one of the first two
-    beside the third ("latent+onehot", "embedding+onehot").
+    beside the third ("latent+onehot", "embedding+onehot"). With `counts`, the operation
+    counts of each architecture (encodings.operation_counts) come last, `n_counts`
+    columns, for a surrogate that reads them linearly.
 
-    One-hot columns that are constant over the pool (nb201's fixed adjacency, the input
-    and output nodes) are left out: they carry nothing and, with one ARD lengthscale
-    each, made a GP refit at 150 observations 3.5x slower."""
+    One-hot and count columns that are constant over the pool (nb201's fixed adjacency,
+    the input and output nodes) are left out: they carry nothing and, with one ARD
+    lengthscale each, made a GP refit at 150 observations 3.5x slower."""
 
-    def __init__(self, pool: LatentPool, kind: str = "latent+onehot") -> None:
-        self.pool, self.kind = pool, check_features(kind)
-        self._one_hot = np.zeros((0, 0))
+    def __init__(self, pool: LatentPool, kind: str = "latent+onehot", counts: bool = False) -> None:
+        self.pool, self.kind, self.counts = pool, check_features(kind), counts
+        self._encoded = np.zeros((0, 0))
         self._varying: np.ndarray | None = None
+        self.n_counts = 0
+        self._encode_new()
 
     def __call__(self, indices: list[int] | np.ndarray) -> np.ndarray:
         parts = []
@@ -39,13 +43,25 @@ class LatentFeatures:
             parts.append(self.pool.embeddings[indices])
         if self.kind.startswith("embedding"):
             parts.append(self.pool.node_means[indices])
-        if self.kind.endswith("onehot"):
-            space = self.pool.space
-            if len(self._one_hot) < len(self.pool):  # encode pool members added since
-                new = adjacency_one_hot(space, self.pool.archs[len(self._one_hot) :])
-                if self._varying is None:
-                    self._varying = new.std(0) > 0
-                new = new[:, self._varying]
-                self._one_hot = np.vstack([self._one_hot, new]) if len(self._one_hot) else new
-            parts.append(self._one_hot[indices])
+        if self._varying is not None:
+            self._encode_new()
+            parts.append(self._encoded[indices])
         return np.hstack(parts)
+
+    def _encode_new(self) -> None:
+        """Encodes the pool members added since the last call (one-hot and counts)."""
+        space, archs = self.pool.space, self.pool.archs[len(self._encoded) :]
+        parts = []
+        if self.kind.endswith("onehot"):
+            parts.append(adjacency_one_hot(space, archs))
+        if self.counts:
+            parts.append(operation_counts(space, archs))
+        if not parts or not len(archs):
+            return
+        new = np.hstack(parts)
+        if self._varying is None:
+            self._varying = new.std(0) > 0
+            if self.counts:
+                self.n_counts = int(self._varying[-parts[-1].shape[1] :].sum())
+        new = new[:, self._varying]
+        self._encoded = np.vstack([self._encoded, new]) if len(self._encoded) else new

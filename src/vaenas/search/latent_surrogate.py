@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from vaenas.search.gp import LatentGP
 from vaenas.search.latent_features import LatentFeatures, check_features
 from vaenas.search.latent_strategy import LatentStrategy
 from vaenas.spaces import SearchSpace
@@ -14,7 +15,8 @@ from vaenas.spaces import SearchSpace
 
 class LatentSurrogateStrategy(LatentStrategy):
     """A latent strategy whose surrogate sees `features` of pool members (the VAE
-    embedding, the one-hot encoding, or both: see LatentFeatures) and which, when the
+    embedding, the one-hot encoding, or both: see LatentFeatures; with `op_counts`, also
+    the operation counts, which the GP reads linearly as well) and which, when the
     pool does not hold the whole space, decodes `generate` latent points around its
     incumbents at each ask (`radius`: the spread, as a share of the pool's range), so
     that proposals are not limited to the sampled pool."""
@@ -24,6 +26,7 @@ class LatentSurrogateStrategy(LatentStrategy):
         space: SearchSpace,
         seed: int = 0,
         features: str = "latent+onehot",
+        op_counts: bool = False,
         generate: int = 200,
         radius: float = 0.1,
         **latent: Any,
@@ -31,8 +34,13 @@ class LatentSurrogateStrategy(LatentStrategy):
         """`latent` holds LatentStrategy's options: vae, n_init, pool_size."""
         check_features(features)  # before the pool is encoded
         super().__init__(space, seed, **latent)
-        self.features, self.generate, self.radius = features, generate, radius
-        self._x = LatentFeatures(self.pool, features)
+        self.features, self.op_counts = features, op_counts
+        self.generate, self.radius = generate, radius
+        self._x = LatentFeatures(self.pool, features, counts=op_counts)
+
+    def _new_gp(self) -> LatentGP:
+        """A GP for these features: linear as well in the operation counts, if any."""
+        return LatentGP(linear_columns=self._x.n_counts)
 
     def _grow_pool_around(self, incumbents: np.ndarray) -> None:
         """Decodes new candidates around the pool members `incumbents` (pool indices)."""

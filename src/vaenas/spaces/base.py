@@ -30,6 +30,11 @@ class SearchSpace(ABC):
     """Vocabulary of graph node ops, in the order the VAE one-hot encodes them."""
     max_nodes: int
 
+    def operation(self, op: str) -> str:
+        """The operation that the node op token `op` applies: the token itself, unless
+        a space's tokens also carry wiring (nbgraph's name the node they read)."""
+        return op
+
     def definition(self) -> dict[str, Any]:
         """The settings that make this space what it is (JSON values); two spaces of one
         name and one definition are the same space, e.g. for the VAE cache."""

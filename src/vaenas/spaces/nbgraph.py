@@ -175,6 +175,9 @@ class NbGraphSpace(SearchSpace):
                 values[f"node{k}_input"] = inputs[k - 1]
         return values
 
+    def operation(self, op: str) -> str:
+        return op.split("~")[0]
+
     def to_graph(self, arch: GraphCellArch) -> ArchGraph:
         inputs, ops = arch
         n = self.max_nodes
