@@ -113,6 +113,24 @@ def test_elbo_terms_are_finite_and_training_lowers_them():
     assert after_parts["op"] < parts["op"] / 5  # the reconstruction term is what falls
 
 
+def test_training_does_not_depend_on_the_callers_thread_count():
+    """The cached VAE of a config must be the same whether a 1-thread benchmark worker or
+    a 2-thread main process trained it (the order of parallel sums changes the weights)."""
+    space = make_space("nb201")
+    archs = list(space.enumerate())[:2000]
+    before = torch.get_num_threads()
+    points = []
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            vae = ArchVAE(space, VAEConfig(epochs=1, min_steps=1, seed=0)).fit(archs)
+            assert torch.get_num_threads() == threads  # the caller's setting is restored
+            points.append(vae.encode(archs[:200]))
+    finally:
+        torch.set_num_threads(before)
+    np.testing.assert_array_equal(points[0], points[1])
+
+
 def test_quality_metrics_on_nb201_subset():
     space = make_space("nb201")
     rng = np.random.default_rng(0)

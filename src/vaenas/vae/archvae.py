@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,13 @@ CHECKPOINT_VERSION = 3
 """3: a graph latent with a node-by-node decoder, and node latents (`embed`); 2 had no
 node latents; 1 had only a latent per node."""
 CHUNK = 4096
+TRAINING_THREADS = 2
+"""Torch threads that `fit` runs on, whatever the calling process set. The thread count
+changes the order of floating-point sums: one nb201 config trained with 1 and with 2
+threads gave latent points 0.004 apart after one epoch and up to 3.0 apart after
+pretraining, and `bo` then took other paths. Fixed, the cached VAE of a config no longer
+depends on which process trained it (a 1-thread benchmark worker or the main process).
+2: the cores of the machines vaenas is measured on."""
 
 EpochCallback = Callable[[int, int, float], None]
 """Called after each epoch with (epoch, epochs, mean training loss)."""
@@ -56,21 +64,22 @@ class ArchVAE:
         step = 0
         started = time.perf_counter()
         self.model.train()
-        for epoch in range(epochs):
-            order = torch.randperm(len(data), generator=generator)
-            total, seen = 0.0, 0
-            for start in range(0, len(data), config.batch_size):
-                batch = data.select(order[start : start + config.batch_size])
-                loss, _ = self.model.loss(batch, warmth=min(1.0, step / warmup))  # KL annealing against collapse
-                optimizer.zero_grad()
-                loss.backward()
-                optimizer.step()
-                schedule.step()
-                step += 1
-                total += loss.item() * len(batch)
-                seen += len(batch)
-            if on_epoch:
-                on_epoch(epoch + 1, epochs, total / seen)
+        with _torch_threads(TRAINING_THREADS):
+            for epoch in range(epochs):
+                order = torch.randperm(len(data), generator=generator)
+                total, seen = 0.0, 0
+                for start in range(0, len(data), config.batch_size):
+                    batch = data.select(order[start : start + config.batch_size])
+                    loss, _ = self.model.loss(batch, warmth=min(1.0, step / warmup))  # KL annealing against collapse
+                    optimizer.zero_grad()
+                    loss.backward()
+                    optimizer.step()
+                    schedule.step()
+                    step += 1
+                    total += loss.item() * len(batch)
+                    seen += len(batch)
+                if on_epoch:
+                    on_epoch(epoch + 1, epochs, total / seen)
         self.model.eval()
         self.fit_seconds = time.perf_counter() - started
         return self
@@ -232,3 +241,14 @@ def _read_checkpoint(path: Path) -> dict[str, Any]:
     if not isinstance(checkpoint, dict) or "state_dict" not in checkpoint:
         raise CheckpointError(f"{path} is not a vaenas VAE checkpoint; pretrain again")
     return checkpoint
+
+
+@contextmanager
+def _torch_threads(count: int) -> Iterator[None]:
+    """Runs the block on `count` torch threads, then restores the caller's setting."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
