@@ -83,7 +83,7 @@ def test_node_term_trains_only_the_node_half(toy_vae):
     _, _, node_mu, node_logvar = vae.model.encode_with_nodes(data)
     vae.model.zero_grad(set_to_none=True)
     sum(vae.model.node_decoder.loss(node_mu, data)).backward()
-    node_half = ("node_head", "to_node_mu", "node_decoder")
+    node_half = ("node_embed", "node_layers", "to_node_mu", "node_decoder")
     for name, parameter in vae.model.named_parameters():
         assert (parameter.grad is not None) == name.startswith(node_half), name
     vae.model.zero_grad(set_to_none=True)
@@ -167,7 +167,10 @@ def test_checkpoint_of_another_space_is_refused(toy_vae, tmp_path):
         ArchVAE.load(tmp_path / "vae.pt", make_space("nb201"))
 
 
-@pytest.mark.parametrize("version, words", [(999, "format 999"), (1, "one latent per node"), (2, "no node latents")])
+@pytest.mark.parametrize(
+    "version, words",
+    [(999, "format 999"), (1, "one latent per node"), (2, "no node latents"), (3, "from the graph encoder")],
+)
 def test_checkpoint_of_another_version_is_refused(toy_vae, tmp_path, version, words):
     toy_vae[0].save(tmp_path / "vae.pt")
     checkpoint = torch.load(tmp_path / "vae.pt", weights_only=True)

@@ -30,7 +30,7 @@ class LatentFeatures:
     the input and output nodes) are left out: they carry nothing and, with one ARD
     lengthscale each, made a GP refit at 150 observations 3.5x slower."""
 
-    def __init__(self, pool: LatentPool, kind: str = "latent+onehot", counts: bool = False) -> None:
+    def __init__(self, pool: LatentPool, kind: str = "embedding+onehot", counts: bool = False) -> None:
         self.pool, self.kind, self.counts = pool, check_features(kind), counts
         self._encoded = np.zeros((0, 0))
         self._varying: np.ndarray | None = None

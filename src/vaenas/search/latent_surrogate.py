@@ -25,7 +25,7 @@ class LatentSurrogateStrategy(LatentStrategy):
         self,
         space: SearchSpace,
         seed: int = 0,
-        features: str = "latent+onehot",
+        features: str = "embedding+onehot",
         op_counts: bool = False,
         generate: int = 200,
         radius: float = 0.1,

@@ -33,7 +33,6 @@ class LatentMOBO(LatentSurrogateStrategy):
         space: SearchSpace,
         seed: int = 0,
         patience: int = 0,
-        features: str = "embedding+onehot",
         op_counts: bool = True,
         **latent: Any,
     ) -> None:
@@ -52,7 +51,7 @@ class LatentMOBO(LatentSurrogateStrategy):
         against 0.971, 18 of 50). `latent` holds the other options of
         LatentSurrogateStrategy (generate, radius) and LatentStrategy (vae, n_init,
         pool_size)."""
-        super().__init__(space, seed, features=features, op_counts=op_counts, **latent)
+        super().__init__(space, seed, op_counts=op_counts, **latent)
         self.patience = patience
         self._gps: list[LatentGP] = []
 

@@ -17,9 +17,10 @@ from vaenas.spaces import END_OF_GRAPH, Arch, ArchGraph, SearchSpace, make_space
 from vaenas.vae.model import GraphVAE, VAEConfig
 from vaenas.vae.tensors import GraphTensors, to_tensors
 
-CHECKPOINT_VERSION = 3
-"""3: a graph latent with a node-by-node decoder, and node latents (`embed`); 2 had no
-node latents; 1 had only a latent per node."""
+CHECKPOINT_VERSION = 4
+"""4: a graph latent with a node-by-node decoder, and node latents (`embed`) from an
+encoder of their own; 3 read the node latents off the graph encoder; 2 had no node
+latents; 1 had only a latent per node."""
 CHUNK = 4096
 TRAINING_THREADS = 2
 """Torch threads that `fit` runs on, whatever the calling process set. The thread count
@@ -207,6 +208,7 @@ class ArchVAE:
             older = {
                 1: " (an older vaenas, whose VAE had one latent per node)",
                 2: " (an older vaenas, whose VAE had no node latents)",
+                3: " (an older vaenas, whose node latents came from the graph encoder)",
             }.get(version, "")
             raise CheckpointError(
                 f"{path} has checkpoint format {version!r}{older}, this vaenas reads "
