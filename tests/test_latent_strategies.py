@@ -72,14 +72,22 @@ def test_pending_points_lower_the_uncertainty_around_them(nb201_vae):
     assert np.all(believed[:5] < alone[:5] * 0.5) and np.all(believed <= alone + 1e-9)
 
 
-@pytest.mark.parametrize("features", ["latent", "embedding", "embedding+onehot", "onehot"])
+def test_bo_reads_the_node_mean_beside_the_one_hot_by_default(nb201_vae):
+    strategy = make_strategy("bo", SPACE, seed=0, vae=nb201_vae)
+    d = nb201_vae.config.latent_dim
+    x = strategy._x([0, 1])
+    assert strategy._x.kind == "embedding+onehot" and x.shape == (2, d + 6 * 5)
+    assert np.allclose(x[:, :d], strategy.pool.node_means[[0, 1]])
+
+
+@pytest.mark.parametrize("features", ["latent", "latent+onehot", "embedding", "onehot"])
 def test_bo_feature_options(nb201_vae, features):
     strategy = make_strategy("bo", SPACE, seed=0, vae=nb201_vae, features=features)
     asked = drive(strategy, 15)
     assert len({SPACE.key(a) for a in asked}) == 15
     # one-hot: the 6 edge nodes x 5 ops; nb201's fixed adjacency and input/output are constant
     d = nb201_vae.config.latent_dim
-    width = {"latent": d, "embedding": d, "embedding+onehot": d + 6 * 5, "onehot": 6 * 5}[features]
+    width = {"latent": d, "embedding": d, "latent+onehot": d + 6 * 5, "onehot": 6 * 5}[features]
     x = strategy._x([0, 1])
     assert x.shape == (2, width)
     if features == "embedding":  # the node means, not the decodable points
