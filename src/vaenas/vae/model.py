@@ -120,9 +120,7 @@ class GraphVAE(nn.Module):
         queries to the optimum: ImageNet16-120 78 against 58.5 with this encoder,
         CIFAR-10 44.5 against 38.5)."""
         h = self._node_states(graphs)
-        node_states = self.node_embed(F.one_hot(graphs.ops, self.n_classes).float())
-        for layer in self.node_layers:
-            node_states = layer(node_states, graphs.adjacency)
+        node_states = self._message_passing(self.node_embed, self.node_layers, graphs)
         return (
             *self._graph_posterior(h, graphs.mask),
             self.to_node_mu(node_states),
@@ -130,10 +128,18 @@ class GraphVAE(nn.Module):
         )
 
     def _node_states(self, graphs: GraphTensors) -> torch.Tensor:
-        """(B, N, hidden) states of the nodes after the GIN layers."""
-        n = graphs.ops.shape[1]
-        h = self.embed(F.one_hot(graphs.ops, self.n_classes).float()) + self.position[:n]
-        for layer in self.layers:
+        """(B, N, hidden) states of the nodes after the graph encoder's GIN layers."""
+        return self._message_passing(self.embed, self.layers, graphs, self.position)
+
+    def _message_passing(
+        self, embed: nn.Module, layers: nn.ModuleList, graphs: GraphTensors, position: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """(B, N, hidden) node states: the op one-hot embedded (plus `position`, if given)
+        and passed through `layers`."""
+        h = embed(F.one_hot(graphs.ops, self.n_classes).float())
+        if position is not None:
+            h = h + position[: graphs.ops.shape[1]]
+        for layer in layers:
             h = layer(h, graphs.adjacency)
         return h
 
