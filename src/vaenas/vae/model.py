@@ -28,11 +28,13 @@ class VAEConfig:
     n_layers: int = 4
     dropout: float = 0.1
     beta: float = 0.1
-    node_beta: float = 0.5
+    node_beta: float = 0.1
     """Weighs the KL term of the node latents (vae/node_decoder.py), annealed like beta.
-    0.5, the earlier per-node model's: with the node half's own encoder, `bo` on the node
-    mean + one-hot, NAS-Bench-201 seeds 0-19 (benchmarks/strategy_options.py), reached
-    the ImageNet16-120 optimum in a median 58.5 queries at 0.5 against 87.5 at 0.25."""
+    The node latents keep only what their decoder needs, a node's op, in as few dims as
+    this weight makes worth it: at 0.5 and 0.25, some seeds kept 3 dims for NAS-Bench-201's
+    5 ops, from which the node mean cannot give the op counts back, and ranked cells up to
+    0.3 worse (GP Spearman; 4 of 12 VAE seeds at 0.5). At 0.1 all 12 seeds kept 4 dims or
+    more (benchmarks/vae_quality.py --vae-seeds 0-11)."""
     kl_warmup: float = 0.3
     """Share of training steps over which beta rises linearly from 0 (KL annealing)."""
     epochs: int = 12
