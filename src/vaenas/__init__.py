@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from vaenas.objectives import Evaluation
+    from vaenas.objectives.reporting import Trial, TrialPruned
     from vaenas.objectives.trained_model import load_model
     from vaenas.study import Study, TrialStatus
     from vaenas.study.create import create_study
+    from vaenas.study.load import load_study
+    from vaenas.study.trial_log import set_verbosity
 
 __version__ = "0.1.0"
 
@@ -25,7 +28,11 @@ _LAZY = {
     "Study": "vaenas.study",
     "TrialStatus": "vaenas.study",
     "Evaluation": "vaenas.objectives",
+    "Trial": "vaenas.objectives.reporting",
+    "TrialPruned": "vaenas.objectives.reporting",
     "load_model": "vaenas.objectives.trained_model",
+    "load_study": "vaenas.study.load",
+    "set_verbosity": "vaenas.study.trial_log",
 }
 """Public name -> the module that defines it. load_model reloads a network saved by a
 search (best_model.pt) or by `vaenas train` (model.pt), in eval mode."""
@@ -39,4 +46,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'vaenas' has no attribute {name!r}")
 
 
-__all__ = ["Evaluation", "Study", "TrialStatus", "create_study", "load_model"]
+__all__ = ["Evaluation", "Study", "Trial", "TrialPruned", "TrialStatus", "create_study", "load_model", "load_study",
+           "set_verbosity"]

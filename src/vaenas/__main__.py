@@ -1,3 +1,3 @@
-from vaenas.cli import main
+from vaenas.console import main
 
 main()

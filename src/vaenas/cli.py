@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import math
 import sys
 from collections.abc import Callable, Iterator
@@ -16,8 +17,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from vaenas.errors import InvalidArgumentError, VaenasError
-from vaenas.latent_map import check_line_steps
+from vaenas.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, InvalidArgumentError, Terminated, VaenasError
+from vaenas.latent_map import check_line_steps, check_mappable
 from vaenas.latent_map import latent_map as build_latent_map
 from vaenas.objectives import OBJECTIVES, make_objective
 from vaenas.objectives import Objective as ObjectiveClass
@@ -34,12 +35,14 @@ from vaenas.report import (
 )
 from vaenas.search.options import parse_option, parse_scoped_options
 from vaenas.spaces import make_space
-from vaenas.study import ConfiguredStudy, StudyConfig, StudyResult
+from vaenas.study import ConfiguredStudy, StudyConfig, StudyResult, TrialStatus
 from vaenas.study.compare import hypervolume_scale_of, run_comparison
+from vaenas.study.arguments import check_seed, check_workers
 from vaenas.study.executor_registry import default_executor
 from vaenas.study.final_training import chosen_arch, train_chosen
 from vaenas.study.pareto import VALUE, criteria, pareto_summary, pareto_view
-from vaenas.study.run_folder import PARETO_FILE, read_study, write_pareto
+from vaenas.study.run_folder import PARETO_FILE, check_can_write, read_study, write_pareto
+from vaenas.study.trial_log import set_verbosity
 from vaenas.vae import ArchVAE, VAEConfig, cached_vae, save_pretrained
 from vaenas.vae import pretrain as run_pretrain
 from vaenas.vae.archvae import EpochCallback
@@ -52,6 +55,7 @@ app = typer.Typer(
 )
 console = Console()
 F = TypeVar("F", bound=Callable[..., Any])
+set_verbosity(logging.ERROR)  # the command line shows progress bars and tables, not a log line per trial
 
 
 def user_errors(command: F) -> F:
@@ -64,6 +68,9 @@ def user_errors(command: F) -> F:
         except VaenasError as exc:
             Console(stderr=True).print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
+        except KeyboardInterrupt as exc:  # commands with nothing to resume
+            Console(stderr=True).print("interrupted", highlight=False)
+            raise typer.Exit(_interrupted_status(exc)) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -73,9 +80,14 @@ def _saved_on_interrupt(message: str) -> Iterator[None]:
     """Ctrl-C: one line saying what is kept and how to go on, exit status 130."""
     try:
         yield
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         Console(stderr=True).print(f"interrupted: {escape(message)}", highlight=False, soft_wrap=True)
-        raise typer.Exit(130) from None
+        raise typer.Exit(_interrupted_status(exc)) from None
+
+
+def _interrupted_status(exc: KeyboardInterrupt) -> int:
+    """130 after Ctrl-C, 143 after SIGTERM, as a shell reports a process those signals end."""
+    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
 
 
 def _progress() -> Progress:
@@ -111,6 +123,14 @@ StrategyOptions = Annotated[
         help="KEY=VALUE option of the strategy (repeatable), e.g. acquisition=ucb; "
         "STRATEGY:KEY=VALUE in compare.",
     ),
+]
+PrunerName = Annotated[
+    str,
+    typer.Option(help="Stop trials whose per-epoch values lag: none, median, asha or hyperband (trained objectives)."),
+]
+PrunerOptions = Annotated[
+    list[str] | None,
+    typer.Option("--pruner-option", "-P", help="KEY=VALUE option of the pruner (repeatable), e.g. reduction_factor=2."),
 ]
 Space = Annotated[str, typer.Option(help="Search space.")]
 Dataset = Annotated[str, typer.Option(help="Data set of the objective.")]
@@ -151,8 +171,12 @@ CacheDir = Annotated[
 def search(
     space: SpaceOrDefault = None,
     dataset: DataOrDefault = None,
-    strategy: Annotated[str, typer.Option(help="Search strategy.")] = "bo",
+    strategy: Annotated[
+        str | None, typer.Option(help="Search strategy; default bo, or mobo with --objectives.")
+    ] = None,
     strategy_option: StrategyOptions = None,
+    pruner: PrunerName = "none",
+    pruner_option: PrunerOptions = None,
     budget: Budget = 100,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     objective: Objective = None,
@@ -178,17 +202,18 @@ def search(
     Writes OUT/study.db, OUT/results.json, OUT/best_arch.json and, for trained
     objectives, OUT/best_model.pt (reload it with vaenas.load_model)."""
     space = space or (OBJECTIVES.get(objective).space_name if objective else "nb201")
+    strategy = strategy or ("mobo" if objectives else "bo")
     options = _objective_options(epochs=epochs, subset=subset, latent_dim=image_latent_dim)
     config = StudyConfig(
         space=space, dataset=dataset, strategy=strategy, budget=budget, seed=seed,
         objective=objective, objective_options=options, vae_cache=str(vae_cache) if vae_cache else None,
         strategy_options=dict(parse_option(o) for o in strategy_option or []), objectives=_names(objectives),
+        pruner=pruner, pruner_options=_pruner_options(pruner_option),
     )
     config.check_names()
     if out is None:
         out = Path("runs") / "-".join([*_study_label(config), strategy, f"seed{seed}"])
-    if workers < 1:
-        raise InvalidArgumentError(f"workers must be at least 1, got {workers}")
+    check_workers(workers)
     if ray_address and executor not in (None, "ray"):
         raise InvalidArgumentError("--ray-address goes with --executor ray")
     executor = executor or ("ray" if ray_address else default_executor(workers))
@@ -200,10 +225,20 @@ def search(
         task = progress.add_task(f"{strategy} on {out.name}", total=budget, status="")
 
         def advance(done: int, total: int, best: float | None) -> None:
-            progress.update(task, completed=done, status=f"best {best:.3f}" if best is not None else "")
+            status = f"best {best:.3f}" if best is not None else ""
+            if pruner != "none" and study.study is not None:
+                status += f", {sum(t.status is TrialStatus.PRUNED for t in study.study.trials)} pruned"
+            progress.update(task, completed=done, status=status)
 
         result = study.run(progress=advance)
     _print_result(result, out)
+    if result.n_trials > budget:
+        console.print(f"note: the study in {out} already had {result.n_trials} trials, more than --budget {budget}; "
+                      "nothing new was run")
+
+
+def _pruner_options(texts: list[str] | None) -> dict[str, Any]:
+    return dict(parse_option(t, "pruner option", "reduction_factor=2") for t in texts or [])
 
 
 def _names(listing: str | None) -> list[str]:
@@ -266,6 +301,8 @@ def train(
     out: Annotated[Path, typer.Option(help="Folder for model.pt and result.json.")] = Path("runs/train"),
 ) -> None:
     """Train one chosen architecture fully on the whole training split and save it."""
+    check_can_write(out)
+    check_seed(seed)
     scorer = make_objective(objective, dataset, **_objective_options(epochs=epochs, latent_dim=image_latent_dim), seed=seed)
     text = chosen_arch(arch, scorer)
     with console.status(f"training {text} for {epochs} epochs"):
@@ -281,12 +318,14 @@ def compare(
     dataset: DataOrDefault = None,
     strategies: Annotated[str, typer.Option(help="Comma-separated strategies.")] = "rs,re,ls,bo",
     strategy_option: StrategyOptions = None,
+    pruner: PrunerName = "none",
+    pruner_option: PrunerOptions = None,
     budget: Budget = 150,
     seeds: Annotated[int, typer.Option(help="Seeds per strategy: FIRST..FIRST+N-1.")] = 20,
     first_seed: Annotated[int, typer.Option(help="First seed (confirm a setting on seeds it was not chosen on).")] = 0,
     objective: Objective = None,
     objectives: Objectives = None,
-    workers: Annotated[int | None, typer.Option(help="Parallel processes; default: all cores.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Parallel processes (at least 1); default: all cores.")] = None,
     out: Annotated[Path, typer.Option(help="Output folder.")] = Path("runs/compare"),
     vae_cache: CacheDir = None,
 ) -> None:
@@ -296,7 +335,7 @@ def compare(
     dataset = dataset or OBJECTIVES.get(objective or space).default_dataset  # named in the journals
     base = StudyConfig(
         space=space, dataset=dataset, budget=budget, objective=objective, objectives=_names(objectives),
-        vae_cache=str(vae_cache) if vae_cache else None,
+        vae_cache=str(vae_cache) if vae_cache else None, pruner=pruner, pruner_options=_pruner_options(pruner_option),
     )
     options = parse_scoped_options(strategy_option or [], names)
     resume = f"finished studies are saved in {out}/runs; run the same command to go on"
@@ -359,6 +398,7 @@ def pareto(
 ) -> None:
     """The trade-off in a study's trials: writes FOLDER/pareto.json (the non-dominated
     trials and their hypervolume) and a picture with the dominated trials faded."""
+    check_can_write(out.parent if out else folder)
     config, trials = read_study(folder)
     objective = OBJECTIVES.get(config["objective"])
     names = _names(objectives) or config.get("objectives") or _default_criteria(objective)
@@ -441,8 +481,10 @@ def latent_map(
     """Draw every architecture's embedding in 2-D, coloured by its value, and the
     architectures decoded along a straight latent line between two good ones."""
     check_line_steps(interpolate)
+    check_can_write(out.parent)
     search_space = make_space(space)
     scorer = make_objective(objective or space, dataset)
+    check_mappable(search_space, scorer)  # before a VAE is pretrained
     if vae is not None:
         model = ArchVAE.load(vae, search_space)
     else:

@@ -39,3 +39,14 @@ class MissingExtraError(VaenasError):
 
 class StudyLockedError(VaenasError):
     """A study folder that another running process holds."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is so that it unwinds as Ctrl-C does: journals
+    keep what finished, locks and workers are released, exit status 143."""
+
+
+EXIT_INTERRUPTED = 130
+"""Exit status after Ctrl-C, as a shell reports a process SIGINT ended."""
+EXIT_TERMINATED = 143
+"""Exit status after SIGTERM."""

@@ -25,13 +25,24 @@ class LatentMap:
     """Indices into `archs` of what decodes along the line from A to B, in order."""
 
 
+def check_mappable(space: SearchSpace, objective: Objective) -> None:
+    """A map scores every architecture of the space: only a finite space whose objective
+    is a lookup table (not one network trained per architecture) can be mapped."""
+    if space.size is None:
+        raise InvalidArgumentError(f"space {space.name!r} cannot be enumerated; map a finite space such as nb201")
+    if not objective.is_lookup:
+        raise InvalidArgumentError(
+            f"objective {objective.name!r} is not a lookup table: mapping would evaluate all {space.size} "
+            f"architectures of {space.name!r} one by one; map a space with a table objective, such as nb201"
+        )
+
+
 def latent_map(
     space: SearchSpace, objective: Objective, vae: ArchVAE, method: str = "pca", steps: int = 10
 ) -> LatentMap:
     """The map of every architecture of `space`; `steps` points on the line (0: none)."""
     check_line_steps(steps)
-    if space.size is None:
-        raise InvalidArgumentError(f"space {space.name!r} cannot be enumerated; map a finite space such as nb201")
+    check_mappable(space, objective)
     archs = list(space.enumerate())
     values = np.array([objective.evaluate(a).value for a in archs])
     embeddings = vae.encode(archs)

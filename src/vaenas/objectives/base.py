@@ -6,6 +6,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from vaenas.objectives.reporting import Trial
 from vaenas.spaces.base import Arch
 
 OPTIMUM_TOLERANCE = 1e-9
@@ -42,6 +43,9 @@ class Objective(ABC):
     value_name: ClassVar[str] = "value"
     """What the value measures, as a user names it among several objectives
     (`--objectives accuracy,latency`); "value" always names it too."""
+    is_lookup: ClassVar[bool] = False
+    """True for a table benchmark, whose evaluations are lookups: cheap enough to score
+    every architecture of a space (what `vaenas map` does)."""
     reported_metric: str | None = None
     """The metric that is reported for the best trial when the search runs on another
     value (a benchmark searched on validation reports test performance), else None."""
@@ -51,8 +55,10 @@ class Objective(ABC):
         return None
 
     @abstractmethod
-    def evaluate(self, arch: Arch) -> Evaluation:
-        """Evaluates one architecture; raises on a failure the study records as failed."""
+    def evaluate(self, arch: Arch, trial: Trial | None = None) -> Evaluation:
+        """Evaluates one architecture; raises on a failure the study records as failed.
+        An objective that trains reports through `trial` (per epoch) and raises
+        TrialPruned when `trial.should_prune()`; a table lookup ignores it."""
 
     def table(self) -> list[Evaluation] | None:
         """Every architecture's evaluation when the objective is a lookup table (the true

@@ -31,6 +31,9 @@ class ClassifierObjective(TrainedObjective):
     def loss(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         return nn.functional.cross_entropy(model(x), y)
 
+    def validate(self, model: nn.Module) -> float:
+        return accuracy(model, self.val_x, self.val_y)  # no test pass per epoch
+
     def score(self, model: nn.Module) -> tuple[float, dict[str, Any]]:
         extra: dict[str, Any] = {}
         if self.data.test_x is not None and self.data.test_y is not None:

@@ -70,16 +70,34 @@ def load_cifar10(folder: Path, seed: int = 0) -> ImageData:
     )
 
 
+class _BatchUnpickler(pickle.Unpickler):
+    """Reads the official CIFAR-10 batches and nothing else: a pickle may name any
+    callable to run on load, so only NumPy's array and scalar reconstruction is admitted
+    (the batches hold a dict of bytes, lists of ints and one uint8 array)."""
+
+    ALLOWED = {
+        ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer"),
+        ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar"),
+        ("numpy", "ndarray"), ("numpy", "dtype"), ("_codecs", "encode"),
+    }
+
+    def find_class(self, module: str, name: str) -> object:
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"it asks to load {module}.{name}, which no CIFAR-10 batch holds")
+        return super().find_class(module, name)
+
+
 def _read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
     try:
         with path.open("rb") as f:
-            batch = pickle.load(f, encoding="bytes")
+            batch = _BatchUnpickler(f, encoding="bytes").load()
         data = np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32)
         labels = np.asarray(batch[b"labels"], dtype=np.int64)
     except Exception as exc:  # unpickling a damaged file raises many kinds
         raise DataError(
-            f"CIFAR-10 file {path} is corrupt ({type(exc).__name__}); "
-            "replace it with the official python-format batch"
+            f"CIFAR-10 file {path} is corrupt or not a CIFAR-10 batch ({type(exc).__name__}: {exc}); "
+            "nothing in it was run; replace it with the official python-format batch"
         ) from None
     if len(data) != len(labels):
         raise DataError(f"CIFAR-10 file {path} has {len(data)} images but {len(labels)} labels")

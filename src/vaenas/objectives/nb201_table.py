@@ -12,6 +12,7 @@ from typing import ClassVar
 from vaenas.errors import DataError, UnknownNameError
 from vaenas.objectives.base import Evaluation, Objective
 from vaenas.objectives.registry import OBJECTIVES
+from vaenas.objectives.reporting import Trial
 from vaenas.spaces.nb201 import Nb201Arch, Nb201Space
 
 COLUMNS = {
@@ -48,6 +49,7 @@ class Nb201Table(Objective):
     """
 
     name = "nb201"
+    is_lookup = True
     space_name = "nb201"
     value_name = "accuracy"
     datasets: ClassVar[tuple[str, ...]] = tuple(COLUMNS)
@@ -70,7 +72,7 @@ class Nb201Table(Objective):
     def optimum(self) -> float:
         return self._optimum
 
-    def evaluate(self, arch: Nb201Arch) -> Evaluation:
+    def evaluate(self, arch: Nb201Arch, trial: Trial | None = None) -> Evaluation:
         key = self._space.key(arch)
         try:
             value = self._values[key]

@@ -12,6 +12,7 @@ from vaenas.errors import InvalidArgumentError
 from vaenas.objectives.base import Evaluation, Objective
 from vaenas.objectives.image_data import ImageData, load_image_data
 from vaenas.objectives.networks import count_flops, count_parameters
+from vaenas.objectives.reporting import Trial, TrialPruned
 from vaenas.objectives.trained_model import TrainedModel
 from vaenas.objectives.training import train
 from vaenas.spaces.macro import MacroArch
@@ -48,23 +49,41 @@ class TrainedObjective(Objective):
         self.val_x = torch.as_tensor(self.data.val_x)
         self.val_y = torch.as_tensor(self.data.val_y)
 
-    def evaluate(self, arch: MacroArch) -> Evaluation:
+    def evaluate(self, arch: MacroArch, trial: Trial | None = None) -> Evaluation:
+        """With a trial, the validation value is reported after every epoch (its step),
+        and training stops with TrialPruned when the study's pruner says so. Reporting
+        leaves the training itself as it is: the final value is the same either way."""
         torch.manual_seed(self.seed)
         model = self.build(arch)
         stats = train(
-            model, self.loss, self.train_x, self.train_y, self.epochs, self.batch_size, self.lr, self.seed
+            model, self.loss, self.train_x, self.train_y, self.epochs, self.batch_size, self.lr, self.seed,
+            on_epoch=None if trial is None else lambda epoch: self._report(model, trial, epoch),
         )
         value, extra = self.score(model)
         shape = self.data.shape
         metrics = {
             "params": count_parameters(model),
             "flops": count_flops(model, shape),
+            "epochs": self.epochs,
             "train_seconds": round(stats.seconds, 3),
             "images_per_second": round(stats.images_per_second, 1),
             **extra,
         }
         artifact = TrainedModel(self.kind, tuple(arch), shape, self.settings(), model.state_dict())
         return Evaluation(value=value, cost=stats.seconds, metrics=metrics, artifact=artifact)
+
+    def _report(self, model: nn.Module, trial: Trial, epoch: int) -> None:
+        if epoch == self.epochs:
+            return  # the final value is the evaluation's own
+        model.eval()
+        with torch.random.fork_rng():  # validation must not move the training's random stream
+            trial.report(self.validate(model), epoch)
+        if trial.should_prune():
+            raise TrialPruned(f"pruned after epoch {epoch}")
+
+    def validate(self, model: nn.Module) -> float:
+        """The value after an epoch, as reported to pruners (`score`'s value by default)."""
+        return self.score(model)[0]
 
     @abstractmethod
     def build(self, arch: MacroArch) -> nn.Module:

@@ -38,14 +38,17 @@ def train(
     batch_size: int = 128,
     lr: float = 1e-3,
     seed: int = 0,
+    on_epoch: Callable[[int], None] | None = None,
 ) -> TrainStats:
-    """Adam over shuffled mini-batches; raises DivergedError on a non-finite loss."""
+    """Adam over shuffled mini-batches; raises DivergedError on a non-finite loss.
+    `on_epoch(epoch)` runs after each epoch (from 1), e.g. to validate and report; it may
+    raise to stop training (a pruned trial)."""
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     model.train()
     started = time.perf_counter()
     loss = torch.tensor(0.0)
-    for _ in range(epochs):
+    for epoch in range(epochs):
         order = torch.randperm(len(x), generator=generator)
         for start in range(0, len(x), batch_size):
             index = order[start : start + batch_size]
@@ -55,6 +58,9 @@ def train(
             optimizer.step()
         if not math.isfinite(loss.item()):
             raise DivergedError(f"training diverged: loss became {loss.item()}")
+        if on_epoch is not None:
+            on_epoch(epoch + 1)
+            model.train()
     model.eval()
     return TrainStats(time.perf_counter() - started, epochs * len(x), float(loss.item()))
 

@@ -10,6 +10,7 @@ from vaenas.search.mlp import fit_mlp
 from vaenas.search.model_based import ModelBasedStrategy
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
+from vaenas.search.options import at_least
 
 
 @STRATEGIES.register("bananas")
@@ -19,6 +20,8 @@ class Bananas(ModelBasedStrategy):
     is picked by independent Thompson sampling from the ensemble's mean and spread.
 
     It measures what a supervised encoding achieves without the VAE's latent space."""
+
+    option_rules = {"ensemble": at_least(1), "n_candidates": at_least(1), "n_parents": at_least(1)}
 
     name = "bananas"
 

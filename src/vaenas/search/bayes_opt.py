@@ -11,9 +11,10 @@ import numpy as np
 from vaenas.errors import UnknownNameError
 from vaenas.search.acquisition import ACQUISITIONS, acquisition_values
 from vaenas.search.latent_surrogate import LatentSurrogateStrategy
-from vaenas.search.output_warping import check_warp, warp_values
+from vaenas.search.output_warping import WARPS, check_warp, warp_values
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
+from vaenas.search.options import at_least, one_of
 
 
 @STRATEGIES.register("bo")
@@ -32,6 +33,8 @@ class LatentBO(LatentSurrogateStrategy):
     (median queries to the optimum 38.5 / 47 / 58.5 on CIFAR-10 / CIFAR-100 /
     ImageNet16-120 against 45.5 / 42 / 65, best @ 100 higher on all three), confirmed on
     seeds 100-149 (README, Results)."""
+
+    option_rules = {"acquisition": one_of(*ACQUISITIONS), "patience": at_least(0), "warp": one_of(*WARPS)}
 
     name = "bo"
 

@@ -7,6 +7,7 @@ from collections import deque
 from vaenas.search.base import Strategy
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces.base import Arch, SearchSpace
+from vaenas.search.options import at_least
 
 
 @STRATEGIES.register("re")
@@ -19,6 +20,7 @@ class RegularizedEvolution(Strategy):
     """
 
     name = "re"
+    option_rules = {"population_size": at_least(1), "sample_size": at_least(1)}
 
     def __init__(
         self, space: SearchSpace, seed: int = 0, population_size: int = 10, sample_size: int = 3

@@ -11,6 +11,7 @@ from vaenas.search.latent_strategy import LatentStrategy
 from vaenas.search.mlp import fit_mlp
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
+from vaenas.search.options import at_least
 
 
 @STRATEGIES.register("grad")
@@ -19,6 +20,8 @@ class LatentGradient(LatentStrategy):
     latent points of the best ones uphill on it with growing step sizes (as NAO does)
     and decodes; a decode that is already seen falls back to the nearest unseen pool
     member of the ascended point."""
+
+    option_rules = {"n_starts": at_least(1), "steps": at_least(1)}
 
     name = "grad"
 

@@ -10,12 +10,15 @@ from vaenas.search.latent_pool import AUTOMATIC, LatentPool
 from vaenas.search.model_based import ModelBasedStrategy
 from vaenas.spaces import Arch, SearchSpace
 from vaenas.vae import ArchVAE
+from vaenas.search.options import at_least
 
 
 class LatentStrategy(ModelBasedStrategy):
     """A model-based strategy that holds a pretrained ArchVAE and searches its encoded
     pool: its initial design draws random pool members, and observations are also kept
     as pool indices (`_observed`), whose embeddings are the model's inputs."""
+
+    option_rules = {"pool_size": at_least(0)}
 
     needs_vae: ClassVar[bool] = True
 

@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 
 from vaenas.search.gp import LatentGP
-from vaenas.search.latent_features import LatentFeatures, check_features
+from vaenas.search.latent_features import FEATURES, LatentFeatures, check_features
 from vaenas.search.latent_strategy import LatentStrategy
 from vaenas.spaces import SearchSpace
+from vaenas.search.options import at_least, one_of
 
 
 class LatentSurrogateStrategy(LatentStrategy):
@@ -20,6 +21,8 @@ class LatentSurrogateStrategy(LatentStrategy):
     pool does not hold the whole space, decodes `generate` latent points around its
     incumbents at each ask (`radius`: the spread, as a share of the pool's range), so
     that proposals are not limited to the sampled pool."""
+
+    option_rules = {"features": one_of(*FEATURES), "generate": at_least(0), "radius": at_least(0)}
 
     def __init__(
         self,

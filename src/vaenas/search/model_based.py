@@ -7,6 +7,7 @@ from abc import abstractmethod
 
 from vaenas.search.base import Strategy
 from vaenas.spaces import Arch, SearchSpace
+from vaenas.search.options import at_least
 
 
 class ModelBasedStrategy(Strategy):
@@ -14,6 +15,8 @@ class ModelBasedStrategy(Strategy):
     or are pending; then, once per batch of new observations, refits its model (`_fit`)
     and proposes from it (`_propose_from_model`). Observations are the successful trials,
     as architectures and higher-is-better scores, in the order told."""
+
+    option_rules = {"n_init": at_least(1)}
 
     def __init__(self, space: SearchSpace, seed: int = 0, n_init: int = 10) -> None:
         super().__init__(space, seed)

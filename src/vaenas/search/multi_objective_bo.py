@@ -13,6 +13,7 @@ from vaenas.search.latent_surrogate import LatentSurrogateStrategy
 from vaenas.search.pareto_ranking import dominates, front_ranks
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
+from vaenas.search.options import at_least
 
 
 @STRATEGIES.register("mobo")
@@ -24,6 +25,8 @@ class LatentMOBO(LatentSurrogateStrategy):
     measured from a reference slightly worse than the worst observation of each
     objective. Pending architectures count at their predicted means (kriging believer),
     so batches and asynchronous studies spread along the front."""
+
+    option_rules = {"patience": at_least(0)}
 
     name = "mobo"
     objectives = "many"

@@ -8,6 +8,7 @@ from vaenas.search.base import Strategy
 from vaenas.search.pareto_ranking import survival_order
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces.base import Arch, SearchSpace
+from vaenas.search.options import at_least
 
 
 @STRATEGIES.register("nsga2")
@@ -18,6 +19,8 @@ class NSGA2(Strategy):
     kept whole and spread out. Steady-state (each told trial updates the population), so
     it runs asynchronously like every strategy here; the spaces have no crossover, so
     mutation alone makes children."""
+
+    option_rules = {"population_size": at_least(2)}
 
     name = "nsga2"
     objectives = "many"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from vaenas.errors import InvalidArgumentError
@@ -12,6 +13,48 @@ from vaenas.search.base import Strategy
 
 NOT_OPTIONS = ("self", "space", "seed", "vae")
 """Constructor arguments the study itself supplies."""
+
+
+@dataclass(frozen=True)
+class OptionRule:
+    """What values one strategy option accepts: a range for numbers, a list of choices
+    for names. Strategies declare them in `option_rules`, so a bad value is refused when
+    the options are checked, before any VAE is pretrained."""
+
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | None = None
+
+    def problem(self, value: Any) -> str | None:
+        """Why `value` is refused, or None when it is accepted."""
+        if self.choices is not None:
+            return None if value in self.choices else f"must be one of: {', '.join(self.choices)}"
+        if self.low is not None and value < self.low:
+            return f"must be at least {self.low:g}"
+        if self.high is not None and value > self.high:
+            return f"must be at most {self.high:g}"
+        return None
+
+
+def at_least(low: float) -> OptionRule:
+    return OptionRule(low=low)
+
+
+def between(low: float, high: float) -> OptionRule:
+    return OptionRule(low=low, high=high)
+
+
+def one_of(*choices: str) -> OptionRule:
+    return OptionRule(choices=choices)
+
+
+def option_rules(cls: type[Strategy]) -> dict[str, OptionRule]:
+    """The rules `cls` and its base classes declare, the subclass's first."""
+    rules: dict[str, OptionRule] = {}
+    for klass in cls.__mro__:
+        for name, rule in vars(klass).get("option_rules", {}).items():
+            rules.setdefault(name, rule)
+    return rules
 
 
 def strategy_options(cls: type[Strategy]) -> dict[str, Any]:
@@ -34,12 +77,17 @@ def check_options(name: str, cls: type[Strategy], given: dict[str, Any]) -> dict
     """`given` with each value converted to its default's type; an unknown option or a
     value of the wrong kind raises one line that lists the strategy's options."""
     known = strategy_options(cls)
+    rules = option_rules(cls)
     listing = ", ".join(f"{k}={v!r}" for k, v in known.items()) or "none"
     checked = {}
     for key, value in given.items():
         if key not in known:
             raise InvalidArgumentError(f"strategy {name!r} has no option {key!r}; its options (defaults): {listing}")
-        checked[key] = _as_type_of(known[key], value, f"strategy {name!r} option {key}={value!r}")
+        what = f"strategy {name!r} option {key}={value!r}"
+        checked[key] = _as_type_of(known[key], value, what)
+        problem = rules[key].problem(checked[key]) if key in rules else None
+        if problem:
+            raise InvalidArgumentError(f"{what} {problem}")
     return checked
 
 
@@ -56,12 +104,12 @@ def check_objective_count(name: str, cls: type[Strategy], several: bool, example
         raise InvalidArgumentError(f"strategy {name!r} searches several objectives; name them, e.g. {example}")
 
 
-def parse_option(text: str) -> tuple[str, Any]:
+def parse_option(text: str, what: str = "strategy option", example: str = "acquisition=ucb") -> tuple[str, Any]:
     """KEY=VALUE as typed on the command line; the value is read as JSON when it is JSON
     (numbers, true/false), else kept as a string."""
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
-        raise InvalidArgumentError(f"strategy option {text!r} must read KEY=VALUE, e.g. acquisition=ucb")
+        raise InvalidArgumentError(f"{what} {text!r} must read KEY=VALUE, e.g. {example}")
     try:
         return key.strip(), json.loads(value)
     except ValueError:
@@ -88,7 +136,11 @@ def parse_scoped_options(texts: list[str], strategies: list[str]) -> dict[str, d
 def _as_type_of(default: Any, value: Any, what: str) -> Any:
     """`value` as the type of `default` (int, float, str); other defaults take any value."""
     wanted = type(default)
-    if wanted is bool or wanted not in (int, float, str):
+    if wanted is bool:
+        if isinstance(value, bool):
+            return value
+        raise InvalidArgumentError(f"{what} is not true or false like its default {default!r}")
+    if wanted not in (int, float, str):
         return value
     if wanted is str:
         return str(value)

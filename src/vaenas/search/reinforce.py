@@ -10,6 +10,7 @@ import torch
 from vaenas.search.latent_strategy import LatentStrategy
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
+from vaenas.search.options import at_least, between
 
 
 @STRATEGIES.register("rl")
@@ -18,6 +19,8 @@ class LatentReinforce(LatentStrategy):
     snaps it to the nearest unevaluated encoded architecture, and moves the policy's mean
     and spread by the policy gradient of the standardized reward against a moving-average
     baseline."""
+
+    option_rules = {"lr": at_least(0), "baseline_decay": between(0, 1)}
 
     name = "rl"
 

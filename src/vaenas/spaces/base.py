@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from vaenas.errors import ArchitectureFormatError
 from vaenas.spaces.graph import END_OF_GRAPH, ArchGraph
 
 Arch = Hashable
@@ -55,6 +56,29 @@ class SearchSpace(ABC):
 
     def key(self, arch: Arch) -> str:
         return self.format(arch)
+
+    def check(self, arch: Any) -> Arch:
+        """`arch` as an architecture of this space: its string form is parsed, any other
+        value must be one that `format` writes and `parse` reads back unchanged. Raises
+        ArchitectureFormatError naming what is wrong, so nothing malformed reaches a
+        strategy or a journal."""
+        if isinstance(arch, str):
+            return self.parse(arch)
+        try:
+            text = self.format(arch)
+            same = self.parse(text) == arch
+        except ArchitectureFormatError as exc:
+            raise ArchitectureFormatError(f"{arch!r} is not an architecture of space {self.name!r}: {exc}") from None
+        except Exception as exc:  # a value of another shape fails inside format in many ways
+            raise ArchitectureFormatError(
+                f"{arch!r} is not an architecture of space {self.name!r} ({type(exc).__name__}); "
+                f"pass one that the space samples or parses, e.g. {self.format(self.sample(np.random.default_rng(0)))}"
+            ) from None
+        if not same:
+            raise ArchitectureFormatError(
+                f"{arch!r} is not an architecture of space {self.name!r}: it reads back as {self.parse(text)!r}"
+            )
+        return arch
 
     @abstractmethod
     def sample(self, rng: np.random.Generator) -> Arch:

@@ -32,9 +32,11 @@ class CellSpace(SearchSpace):
     name = "cell"
 
     def __init__(self, n_nodes: int = 4, ops: Sequence[str] = ("none", "skip_connect", "conv_1x1", "conv_3x3")) -> None:
+        if isinstance(n_nodes, bool) or not isinstance(n_nodes, int) or n_nodes < 2:
+            raise InvalidArgumentError(f"a cell needs a whole number of at least 2 nodes, got n_nodes={n_nodes!r}")
+        if isinstance(ops, str) or not isinstance(ops, Sequence):
+            raise InvalidArgumentError(f"cell ops must be a list of op names, e.g. ['skip', 'conv3x3'], got {ops!r}")
         ops = tuple(ops)
-        if n_nodes < 2:
-            raise InvalidArgumentError(f"a cell needs at least 2 nodes, got n_nodes={n_nodes}")
         if not ops or len(set(ops)) != len(ops):
             raise InvalidArgumentError(f"cell ops must be distinct and at least one, got {list(ops)}")
         for op in ops:

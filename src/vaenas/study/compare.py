@@ -15,7 +15,9 @@ import numpy as np
 from vaenas.errors import InvalidArgumentError
 from vaenas.study.config import StudyConfig
 from vaenas.study.configured_study import ConfiguredStudy, StudyResult
+from vaenas.study.arguments import check_workers
 from vaenas.study.pareto import Criterion, HypervolumeScale, hypervolume_scale
+from vaenas.study.worker_lifetime import die_with_parent
 
 if TYPE_CHECKING:
     from vaenas.vae.archvae import EpochCallback
@@ -49,6 +51,10 @@ def run_comparison(
     seed_range = range(first_seed, first_seed + seeds)
     if not strategies:
         raise InvalidArgumentError("no strategy given; pass e.g. --strategies rs,re,ls")
+    repeated = sorted({s for s in strategies if strategies.count(s) > 1})
+    if repeated:
+        raise InvalidArgumentError(f"strategy {', '.join(repeated)} is named twice; name each strategy once")
+    check_workers(workers)
     options = strategy_options or {}
     unused = set(options) - set(strategies)
     if unused:
@@ -63,7 +69,8 @@ def run_comparison(
     results: dict[tuple[str, int], StudyResult] = {}
     workers = workers or os.cpu_count() or 1
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent)
+    try:
         futures = [
             pool.submit(_run_one, config, run_dir(out, config.strategy, config.seed))
             for config in configs
@@ -73,6 +80,10 @@ def run_comparison(
             results[(result.config.strategy, result.config.seed)] = result
             if on_done:
                 on_done(result)
+    except BaseException:
+        _stop(pool)  # Ctrl-C, SIGTERM or a failed run: no worker goes on without us
+        raise
+    pool.shutdown()
     return {s: [results[(s, k)] for k in seed_range] for s in strategies}
 
 
@@ -90,6 +101,14 @@ def hypervolume_scale_of(
         for results in by_strategy.values() for r in results
     ]
     return chosen, hypervolume_scale(objective, chosen, points)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Ends the pool's workers now; their journals keep every finished trial."""
+    processes = list(getattr(pool, "_processes", {}).values())  # the pool has no public handle on them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
 
 
 def _run_one(config: StudyConfig, out: Path) -> StudyResult:

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 from vaenas.errors import InvalidArgumentError
 from vaenas.objectives import OBJECTIVES, Objective, make_objective
 from vaenas.spaces import SearchSpace, make_space
+from vaenas.study.arguments import check_seed
 from vaenas.study.pareto import Criterion, criteria
+from vaenas.study.pruners import Pruner, make_pruner, pruner_identity
 
 if TYPE_CHECKING:
     from vaenas.search import Strategy
@@ -36,6 +38,9 @@ class StudyConfig:
     objectives: list[str] = field(default_factory=list)
     """Several objectives to search at once (the value, e.g. as accuracy, and metrics of
     the objective such as latency); [] searches the value alone."""
+    pruner: str = "none"
+    """Which running trials stop early (none, median, asha, hyperband)."""
+    pruner_options: dict[str, Any] = field(default_factory=dict)
     vae_cache: str | None = None
     """Where latent strategies find (or put) the pretrained VAE; not part of the identity."""
     max_retries: int = 2
@@ -50,9 +55,12 @@ class StudyConfig:
         for how_not_what in ("budget", "vae_cache", "max_retries"):
             fields.pop(how_not_what)
         fields["objective"] = self.objective_name
+        fields["dataset"] = self.dataset or OBJECTIVES.get(self.objective_name).default_dataset  # the default, written out
         for added_later in ("strategy_options", "objectives"):
             if not fields[added_later]:
                 fields.pop(added_later)  # journals written before the option existed resume
+        del fields["pruner"], fields["pruner_options"]
+        fields.update(pruner_identity(self.make_pruner()))  # as create_study writes it
         return fields
 
     def problem_key(self) -> str:
@@ -66,14 +74,19 @@ class StudyConfig:
         from vaenas.search.options import check_objective_count, check_options
         from vaenas.spaces import SPACES
 
+        check_seed(self.seed)
         SPACES.get(self.space)
         objective = OBJECTIVES.get(self.objective_name)
         strategy = STRATEGIES.get(self.strategy)
         check_options(self.strategy, strategy, self.strategy_options)
+        self.make_pruner()
         if self.objectives:
             criteria(self.objectives, objective)
         costs = [m for m, way in objective.metric_directions.items() if way == "minimize"] or ["latency"]
         check_objective_count(self.strategy, strategy, bool(self.objectives), f"--objectives {objective.value_name},{costs[0]}")
+
+    def make_pruner(self) -> Pruner:
+        return make_pruner(self.pruner, self.pruner_options)
 
     def criteria(self) -> list[Criterion] | None:
         """The objectives of a multi-objective study, None for a single-objective one."""

@@ -32,6 +32,10 @@ class StudyResult:
     values: list[float | None]
     """Value of each finished trial in trial-number order (None for a failed one)."""
     seconds: float
+    n_pruned: int = 0
+    epochs_trained: int | None = None
+    """Epochs trained over every trial (pruned ones up to where they stopped), for an
+    objective that trains; None for a table."""
     ask_seconds: float | None = None
     """Mean wall seconds the strategy spent per ask (over the trials that recorded it)."""
     maximize: bool = True
@@ -60,6 +64,8 @@ class StudyResult:
             "seed": self.config.seed,
             "budget": self.config.budget,
             "seconds": self.seconds,
+            "n_pruned": self.n_pruned,
+            "epochs_trained": self.epochs_trained,
             "ask_seconds": self.ask_seconds,
             "maximize": self.maximize,
             "optimum": self.optimum,
@@ -97,9 +103,9 @@ class ConfiguredStudy:
         journal = folder.open()
         try:
             study = Study(
-                self.space, self.strategy, journal, self.config.identity(),
+                self.space, self.strategy, journal, _as_stored(self.config.identity(), journal.stored_config()),
                 maximize=self.objective.maximize, folder=folder, max_retries=self.config.max_retries,
-                criteria=self.criteria,
+                criteria=self.criteria, pruner=self.config.make_pruner(),
             )
         except BaseException:
             journal.close()
@@ -134,6 +140,8 @@ class ConfiguredStudy:
             n_failed=len(finished) - len(complete),
             values=[t.value if t.status is TrialStatus.COMPLETE else None for t in finished],
             seconds=seconds,
+            n_pruned=sum(t.status is TrialStatus.PRUNED for t in finished),
+            epochs_trained=epochs_trained(finished),
             ask_seconds=float(np.mean(asks)) if asks else None,
             maximize=self.objective.maximize,
             optimum=self.objective.optimum,
@@ -142,6 +150,22 @@ class ConfiguredStudy:
             points=[_point(t, chosen) for t in finished] if chosen else None,
             front=view.front() if view is not None else None,
         )
+
+
+def epochs_trained(trials: list[TrialRecord]) -> int | None:
+    """Epochs over the trials of an objective that trains (it records `epochs`): a
+    pruned trial counts the epochs it reached. None when no trial trained."""
+    counts = [t.metrics["pruned_at"] if "pruned_at" in t.metrics else t.metrics.get("epochs") for t in trials]
+    known = [int(c) for c in counts if c is not None]
+    return sum(known) if known else None
+
+
+def _as_stored(identity: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
+    """Journals written before the default data set was part of the identity stored it
+    as null: such a study is the same study as one naming that default."""
+    if stored.get("dataset", "") is None:
+        return {**identity, "dataset": None}
+    return identity
 
 
 def _point(trial: TrialRecord, chosen: list[Criterion]) -> list[float] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -9,11 +10,15 @@ from vaenas.errors import InvalidArgumentError
 from vaenas.search import STRATEGIES, Strategy, make_strategy, needs_vae
 from vaenas.search.options import check_objective_count, check_options
 from vaenas.spaces import SearchSpace, make_space
+from vaenas.study.arguments import check_seed
 from vaenas.study.pareto import VALUE, Criterion
+from vaenas.study.pruners import Pruner, make_pruner, pruner_identity
 from vaenas.study.run_folder import RunFolder
 from vaenas.study.storage import InMemoryStorage, Storage
 from vaenas.study.study import Study
+from vaenas.study.trial_log import ensure_handler, pretraining_logger
 from vaenas.vae import ArchVAE, cached_vae
+from vaenas.vae.archvae import EpochCallback
 
 DIRECTIONS = ("maximize", "minimize")
 
@@ -27,6 +32,9 @@ def create_study(
     vae: ArchVAE | None = None,
     strategy_options: dict[str, Any] | None = None,
     objectives: dict[str, str] | None = None,
+    pruner: Pruner | str | None = None,
+    pruner_options: dict[str, Any] | None = None,
+    on_pretrain_epoch: EpochCallback | None = None,
 ) -> Study:
     """A study of `space` searched by `strategy` (objects, or registered names).
 
@@ -43,7 +51,27 @@ def create_study(
     "value" is what `fn` returns (an Evaluation's value) and other names are keys of the
     Evaluation's metrics, e.g. `{"value": "maximize", "latency": "minimize"}`; the
     strategy must be one for several objectives (mobo, nsga2, rs), and `study.front`
-    lists the non-dominated trials."""
+    lists the non-dominated trials.
+
+    `pruner` stops trials whose reports lag (a Pruner, or "median", "asha", "hyperband"
+    with `pruner_options`); the objective reports through its second parameter,
+    fn(arch, trial): `trial.report(value, epoch)`, then `if trial.should_prune(): raise
+    vaenas.TrialPruned()`.
+
+    A VAE pretrained on first use reports its epochs to `on_pretrain_epoch(epoch,
+    epochs, loss)`, or by default to the `vaenas` logger. Creating a study again on a
+    folder this process already holds (a notebook cell run twice) closes the earlier
+    study object and takes the folder over."""
+    ensure_handler()
+    check_seed(seed)
+    if storage is not None and not isinstance(storage, (str, Path, Storage)):
+        raise InvalidArgumentError(f"storage must be None (in memory), a folder path or a Storage, got {storage!r}")
+    if isinstance(storage, str) and "://" in storage:
+        raise InvalidArgumentError(
+            f"storage {storage!r}: database URLs are not supported; pass a folder path, whose SQLite journal is "
+            "DIR/study.db (one study per folder)"
+        )
+    chosen_pruner = make_pruner(pruner, pruner_options)
     if direction not in DIRECTIONS:
         raise InvalidArgumentError(f"direction must be maximize or minimize, got {direction!r}")
     chosen = _criteria(objectives) if objectives else None
@@ -52,7 +80,8 @@ def create_study(
     if isinstance(strategy, str):
         check_options(strategy, STRATEGIES.get(strategy), options)  # before pretraining a VAE
         check_objective_count(strategy, STRATEGIES.get(strategy), chosen is not None, "objectives={...}")
-        latent = {"vae": vae or cached_vae(space)} if needs_vae(strategy) else {}
+        progress = on_pretrain_epoch or pretraining_logger(space.name)
+        latent = {"vae": vae or cached_vae(space, on_epoch=progress)} if needs_vae(strategy) else {}
         strategy = make_strategy(strategy, space, seed=seed, **latent, **options)
     elif options:
         raise InvalidArgumentError("strategy_options go with a strategy name; a Strategy object has its options already")
@@ -62,20 +91,30 @@ def create_study(
         check_objective_count(strategy.name, type(strategy), chosen is not None, "objectives={...}")
     identity = {"space": space.name, "space_definition": space.definition(), "strategy": strategy.name,
                 "seed": seed, "direction": direction, **({"strategy_options": options} if options else {}),
-                **({"objectives": objectives} if objectives else {})}
+                **({"objectives": objectives} if objectives else {}), **pruner_identity(chosen_pruner)}
     folder = None
     if isinstance(storage, (str, Path)):
+        earlier = _HELD.pop(Path(storage).resolve(), None)
+        if earlier is not None:
+            earlier.close()  # a second create in this process takes the folder over
         folder = RunFolder(storage)
         storage = folder.open()
     storage = storage if storage is not None else InMemoryStorage()
     try:
-        return Study(space, strategy, storage, identity, maximize=direction == "maximize", folder=folder,
-                     criteria=chosen)
+        study = Study(space, strategy, storage, identity, maximize=direction == "maximize", folder=folder,
+                      criteria=chosen, pruner=chosen_pruner)
     except BaseException:
         storage.close()
         if folder is not None:
             folder.close()
         raise
+    if folder is not None:
+        _HELD[folder.path.resolve()] = study
+    return study
+
+
+_HELD: weakref.WeakValueDictionary[Path, Study] = weakref.WeakValueDictionary()
+"""The study objects of this process by the folder they hold."""
 
 
 def _criteria(objectives: dict[str, str]) -> list[Criterion]:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from vaenas.objectives import Objective
+from vaenas.objectives.reporting import ReportSink
 from vaenas.registry import Registry
 from vaenas.spaces import SearchSpace
 from vaenas.study.executors import Executor, InProcessExecutor, Problem
@@ -21,6 +22,8 @@ class ExecutorRequest:
     objective: Objective
     workers: int | None = None
     address: str | None = None
+    reports: ReportSink | None = None
+    """Where trials report intermediate values and learn whether to stop."""
 
 
 EXECUTORS: Registry[Callable[[ExecutorRequest], Executor]] = Registry("executor")
@@ -28,21 +31,21 @@ EXECUTORS: Registry[Callable[[ExecutorRequest], Executor]] = Registry("executor"
 
 @EXECUTORS.register("inprocess")
 def _in_process(request: ExecutorRequest) -> Executor:
-    return InProcessExecutor(request.space, request.objective)
+    return InProcessExecutor(request.space, request.objective, request.reports)
 
 
 @EXECUTORS.register("pool")
 def _pool(request: ExecutorRequest) -> Executor:
     from vaenas.study.process_pool import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(request.problem, request.workers or 2)
+    return ProcessPoolExecutor(request.problem, request.workers or 2, request.reports)
 
 
 @EXECUTORS.register("ray")
 def _ray(request: ExecutorRequest) -> Executor:
     from vaenas.study.ray_executor import RayExecutor
 
-    return RayExecutor(request.problem, request.address, request.workers)
+    return RayExecutor(request.problem, request.address, request.workers, request.reports)
 
 
 def default_executor(workers: int | None) -> str:

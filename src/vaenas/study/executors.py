@@ -3,16 +3,16 @@ executor decides where the work happens (this process, a process pool, a Ray clu
 
 from __future__ import annotations
 
+import json
 import math
 import traceback
-from abc import ABC, abstractmethod
-from dataclasses import dataclass
-
 import uuid
-from dataclasses import field
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from vaenas.objectives import Evaluation, Objective
+from vaenas.objectives.reporting import ReportSink, Trial, TrialPruned, accepts_trial
 from vaenas.spaces import SearchSpace
 
 
@@ -25,24 +25,62 @@ class Outcome:
     evaluation: Evaluation | None = None
     error: str | None = None
     lost: bool = False
+    pruned_at: int | None = None
+    """The step at which a pruner stopped the trial (its evaluation holds the value
+    reported there), None when it ran to the end."""
 
 
-def evaluate_arch(space: SearchSpace, objective: Objective, number: int, arch_text: str) -> Outcome:
-    """Evaluates one architecture, turning exceptions and non-finite values into errors."""
+def evaluate_arch(
+    space: SearchSpace, objective: Objective, number: int, arch_text: str, reports: ReportSink | None = None
+) -> Outcome:
+    """Evaluates one architecture through a trial handle whose reports go to `reports`,
+    turning exceptions and non-finite values into errors and TrialPruned into a pruned
+    outcome."""
     try:
-        evaluation = objective.evaluate(space.parse(arch_text))
+        arch = space.parse(arch_text)
+        trial = Trial(number, arch, reports)
+        evaluate = objective.evaluate
+        evaluation = evaluate(arch, trial) if accepts_trial(evaluate) else evaluate(arch)
+    except TrialPruned:
+        if trial.last_step is None:
+            return Outcome(number, error="pruned before it reported any value")
+        value = trial.intermediate_values[trial.last_step]
+        return Outcome(number, evaluation=Evaluation(value), pruned_at=trial.last_step)
     except Exception as exc:  # a failing evaluation is recorded; the study goes on
         return Outcome(number, error="".join(traceback.format_exception_only(exc)).strip())
     return outcome_of(number, evaluation)
 
 
-def outcome_of(number: int, evaluation: Evaluation | None) -> Outcome:
-    """The outcome of a trial with this evaluation: a non-finite value, or none, is a failure."""
+def outcome_of(number: int, evaluation: object) -> Outcome:
+    """The outcome of a trial with this evaluation: anything but an Evaluation with a
+    finite number as value and JSON metrics (a non-finite value, a string, an object in
+    the metrics, none) is a failure that says why, so a bad result never stops a study
+    nor reaches the journal."""
     if evaluation is None:
         return Outcome(number, error="told as failed")
-    if not math.isfinite(evaluation.value):
-        return Outcome(number, error=f"non-finite value {evaluation.value}")
-    return Outcome(number, evaluation=evaluation)
+    if not isinstance(evaluation, Evaluation):
+        return Outcome(number, error=f"the objective returned {evaluation!r}, not a number or an Evaluation")
+    value = _as_number(evaluation.value)
+    if value is None:
+        return Outcome(number, error=f"value {evaluation.value!r} is not a number")
+    if not math.isfinite(value):
+        return Outcome(number, error=f"non-finite value {value}")
+    try:
+        json.dumps(evaluation.metrics, allow_nan=True)
+    except (TypeError, ValueError) as exc:
+        return Outcome(number, error=f"metrics are not plain numbers, strings, lists or dicts ({exc})")
+    return Outcome(number, evaluation=replace(evaluation, value=value))
+
+
+def _as_number(value: object) -> float | None:
+    """A float from a number (Python, NumPy or a one-element tensor); None from a string,
+    a bool or anything else."""
+    if isinstance(value, (str, bytes, bool)):
+        return None
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
 
 
 class Problem(Protocol):
@@ -73,14 +111,14 @@ class BuiltProblem:
 _WORKER_PROBLEMS: dict[str, tuple[SearchSpace, Objective]] = {}
 
 
-def evaluate_in_worker(problem: Problem, number: int, arch_text: str) -> Outcome:
+def evaluate_in_worker(problem: Problem, number: int, arch_text: str, reports: ReportSink | None = None) -> Outcome:
     """Entry point of a worker process: builds the space and objective of `problem` once
     per process (data loading is the slow part), then evaluates."""
     key = problem.problem_key()
     if key not in _WORKER_PROBLEMS:
         _WORKER_PROBLEMS[key] = problem.build_problem()
     space, objective = _WORKER_PROBLEMS[key]
-    return evaluate_arch(space, objective, number, arch_text)
+    return evaluate_arch(space, objective, number, arch_text, reports)
 
 
 class Executor(ABC):
@@ -103,8 +141,8 @@ class Executor(ABC):
 class InProcessExecutor(Executor):
     """Evaluates in the study's own process, one trial at a time (table lookups)."""
 
-    def __init__(self, space: SearchSpace, objective: Objective) -> None:
-        self.space, self.objective = space, objective
+    def __init__(self, space: SearchSpace, objective: Objective, reports: ReportSink | None = None) -> None:
+        self.space, self.objective, self.reports = space, objective, reports
         self._queue: list[tuple[int, str]] = []
 
     def submit(self, number: int, arch_text: str) -> None:
@@ -112,4 +150,4 @@ class InProcessExecutor(Executor):
 
     def wait(self) -> list[Outcome]:
         number, arch_text = self._queue.pop(0)
-        return [evaluate_arch(self.space, self.objective, number, arch_text)]
+        return [evaluate_arch(self.space, self.objective, number, arch_text, self.reports)]

@@ -8,6 +8,7 @@ any moment (it is in the WAL file), without an fsync per trial.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import time
 from pathlib import Path
@@ -16,44 +17,118 @@ from typing import Any
 from vaenas.errors import JournalError
 from vaenas.study.storage import Storage, TrialRecord, TrialStatus
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS study (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS trials (
+STUDY_TABLE = "CREATE TABLE IF NOT EXISTS study (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+TRIALS_TABLE = """CREATE TABLE IF NOT EXISTS trials (
     number INTEGER PRIMARY KEY,
     arch_key TEXT NOT NULL UNIQUE,
     arch TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed')),
+    status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed', 'pruned')),
     value REAL,
     metrics TEXT NOT NULL DEFAULT '{}',
     attempts INTEGER NOT NULL DEFAULT 1,
     started_at REAL NOT NULL,
     finished_at REAL
-);
-"""
+)"""
+INTERMEDIATE_TABLE = """CREATE TABLE IF NOT EXISTS intermediate (
+    number INTEGER NOT NULL REFERENCES trials (number),
+    step INTEGER NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (number, step)
+)"""
+SCHEMA = ";\n".join((STUDY_TABLE, TRIALS_TABLE, INTERMEDIATE_TABLE)) + ";"
+
+
+EXPECTED_COLUMNS = {
+    "study": ["key", "value"],
+    "trials": ["number", "arch_key", "arch", "status", "value", "metrics", "attempts", "started_at", "finished_at"],
+    "intermediate": ["number", "step", "value"],
+}
+ADDED_LATER = ("intermediate",)
+"""Tables that journals written before pruning lack: added when such a journal opens."""
 
 
 class Journal(Storage):
-    """Reads and appends the trials of one study in `path` (an SQLite file)."""
+    """Reads and appends the trials of one study in `path` (an SQLite file).
+
+    A journal that is damaged (not SQLite, a table or column missing, trials without the
+    configuration that says whose they are, a row that does not read back) is refused with
+    a JournalError naming the file and the problem, before anything is written to it: a
+    damaged journal is never adopted by another study nor started over."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.location = str(path.parent)
         try:
             self._db = sqlite3.connect(path, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.Error as exc:
+            raise JournalError(f"{path} cannot be opened ({exc}); move it away or choose another --out") from None
+        try:
+            self._open_checked()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _open_checked(self) -> None:
+        with self._reading("is not a readable study journal"):
+            tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not tables:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.executescript(SCHEMA)
+            else:
+                self._check_schema(tables)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._upgrade(tables)
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            raise JournalError(
-                f"{path} is not a readable study journal ({exc}); "
-                "move it away or choose another --out"
-            ) from None
+            has_trials = self._db.execute("SELECT EXISTS (SELECT 1 FROM trials)").fetchone()[0]
+        if has_trials and not self.stored_config():
+            self._refuse("holds trials but not the configuration of their study (its study table is empty)")
+
+    def _check_schema(self, tables: set[str]) -> None:
+        for table, columns in EXPECTED_COLUMNS.items():
+            if table not in tables and table in ADDED_LATER and {"study", "trials"} <= tables:
+                continue
+            if table not in tables:
+                self._refuse(f"lacks its {table} table")
+            found = [row[1] for row in self._db.execute(f"PRAGMA table_info({table})")]
+            if found != columns:
+                self._refuse(f"has columns {', '.join(found)} in its {table} table, not {', '.join(columns)}")
+
+    def _upgrade(self, tables: set[str]) -> None:
+        """A journal written before pruning: its trials table admits no 'pruned' status
+        and it has no intermediate table. Both are added in one transaction, rows kept."""
+        (trials_sql,) = self._db.execute("SELECT sql FROM sqlite_master WHERE name = 'trials'").fetchone()
+        if "'pruned'" in trials_sql and "intermediate" in tables:
+            return
+        with self._transaction():
+            if "'pruned'" not in trials_sql:
+                self._db.execute("ALTER TABLE trials RENAME TO trials_before_pruning")
+                self._db.execute(TRIALS_TABLE)
+                self._db.execute("INSERT INTO trials SELECT * FROM trials_before_pruning")
+                self._db.execute("DROP TABLE trials_before_pruning")
+            self._db.execute(INTERMEDIATE_TABLE)
+
+    def _refuse(self, problem: str) -> None:
+        raise JournalError(
+            f"{self.path} {problem}: it is damaged, and nothing was written to it; "
+            "restore it from a copy, or move it away (or choose another --out) to start a new study"
+        )
+
+    def _reading(self, what: str) -> _Reading:
+        return _Reading(self, what)
 
     def close(self) -> None:
         self._db.close()
 
     def stored_config(self) -> dict[str, Any]:
-        return {k: json.loads(v) for k, v in self._db.execute("SELECT key, value FROM study")}
+        config = {}
+        with self._reading("cannot be read"):
+            rows = list(self._db.execute("SELECT key, value FROM study"))
+        for key, value in rows:
+            try:
+                config[key] = json.loads(value)
+            except (TypeError, ValueError):
+                self._refuse(f"holds a configuration entry {key!r} that is not JSON ({value!r})")
+        return config
 
     def _record_config(self, config: dict[str, Any]) -> None:
         with self._transaction():
@@ -90,32 +165,115 @@ class Journal(Storage):
     def trials(self) -> list[TrialRecord]:
         return self._select("ORDER BY number")
 
+    def report(self, number: int, step: int, value: float) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO intermediate (number, step, value) VALUES (?, ?, ?)", (number, step, value)
+            )
+
+    def intermediate_values(self) -> dict[int, dict[int, float]]:
+        with self._reading("cannot be read"):
+            rows = list(self._db.execute("SELECT number, step, value FROM intermediate ORDER BY number, step"))
+        values: dict[int, dict[int, float]] = {}
+        for number, step, value in rows:
+            try:
+                values.setdefault(int(number), {})[int(step)] = _finite(value)
+            except (TypeError, ValueError) as exc:
+                self._refuse(f"holds a damaged intermediate value of trial {number!r} ({exc})")
+        return values
+
     def trial(self, number: int) -> TrialRecord:
         return self._select("WHERE number = ?", number)[0]
 
     def _select(self, clause: str, *parameters: object) -> list[TrialRecord]:
-        rows = self._db.execute(
-            "SELECT number, arch_key, arch, status, value, metrics, attempts, started_at, "
-            f"finished_at FROM trials {clause}",
-            parameters,
-        )
-        return [
-            TrialRecord(n, key, arch, TrialStatus(status), value, json.loads(metrics), attempts, start, end)
-            for n, key, arch, status, value, metrics, attempts, start, end in rows
-        ]
+        with self._reading("cannot be read"):
+            rows = list(self._db.execute(
+                "SELECT number, arch_key, arch, status, value, metrics, attempts, started_at, "
+                f"finished_at FROM trials {clause}",
+                parameters,
+            ))
+        return [self._record(row) for row in rows]
+
+    def _record(self, row: tuple[Any, ...]) -> TrialRecord:
+        """One trial row, checked field by field: a damaged row is named with the way to
+        remove it, never half read."""
+        number, key, arch, status, value, metrics, attempts, start, end = row
+        try:
+            record = TrialRecord(
+                int(number), _text(key), _text(arch), TrialStatus(status), _number_or_none(value),
+                _metrics(metrics), int(attempts), float(start), _number_or_none(end),
+            )
+        except (TypeError, ValueError) as exc:
+            raise JournalError(
+                f"{self.path}: trial row {number!r} is damaged ({exc}); nothing was written; remove the row with "
+                f"sqlite3 {self.path} 'DELETE FROM trials WHERE number = {number!r}' to resume without it"
+            ) from None
+        return record
 
     def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+        return _Transaction(self)
+
+
+class _Reading:
+    """Turns an SQLite error while reading (a damaged page, a missing table) into one
+    JournalError naming the file."""
+
+    def __init__(self, journal: Journal, what: str) -> None:
+        self._journal, self._what = journal, what
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if isinstance(exc, (sqlite3.Error, UnicodeDecodeError)):  # text columns decode as UTF-8
+            raise JournalError(
+                f"{self._journal.path} {self._what} ({exc}); nothing was written to it; "
+                "restore it from a copy, or move it away (or choose another --out) to start a new study"
+            ) from None
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{value!r} is not text")
+    return value
+
+
+def _number_or_none(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, (bytes, str)) or not math.isfinite(float(value)):
+        raise ValueError(f"{value!r} is not a finite number")
+    return float(value)
+
+
+def _finite(value: Any) -> float:
+    number = _number_or_none(value)
+    if number is None:
+        raise ValueError("no value")
+    return number
+
+
+def _metrics(text: Any) -> dict[str, Any]:
+    metrics = json.loads(text)
+    if not isinstance(metrics, dict):
+        raise ValueError(f"metrics {text!r} are not a JSON object")
+    return metrics
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on error."""
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on error; an SQLite error (a damaged file
+    or schema: the study never writes a row its own schema refuses) becomes one
+    JournalError naming the file."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
 
     def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
+        with self._journal._reading("cannot be written"):
+            self._journal._db.execute("BEGIN IMMEDIATE")
 
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        with self._journal._reading("cannot be written"):
+            self._journal._db.execute("ROLLBACK" if exc_type else "COMMIT")
+        if isinstance(exc, (sqlite3.Error, UnicodeDecodeError)):
+            raise JournalError(f"{self._journal.path} cannot be written ({exc}); nothing of this write was kept") from None

@@ -9,22 +9,25 @@ from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from vaenas.errors import InvalidArgumentError
+from vaenas.objectives.reporting import ReportSink
+from vaenas.study.arguments import check_workers
 from vaenas.study.executors import Executor, Outcome, Problem, evaluate_in_worker
+from vaenas.study.worker_lifetime import die_with_parent
 
 POLL_SECONDS = 0.2
 
 
-def _worker_main(problem: Problem, tasks: Any, results: Any) -> None:
+def _worker_main(problem: Problem, tasks: Any, results: Any, reports: ReportSink | None) -> None:
     import torch
 
+    die_with_parent()
     torch.set_num_threads(1)  # one trial per core
     while True:
         task = tasks.get()
         if task is None:
             return
         number, arch_text = task
-        results.put(evaluate_in_worker(problem, number, arch_text))
+        results.put(evaluate_in_worker(problem, number, arch_text, reports))
 
 
 @dataclass
@@ -37,17 +40,16 @@ class _Worker:
 class ProcessPoolExecutor(Executor):
     """`workers` spawned processes, each fed through its own queue."""
 
-    def __init__(self, problem: Problem, workers: int) -> None:
-        if workers < 1:
-            raise InvalidArgumentError(f"workers must be at least 1, got {workers}")
-        self.problem, self.capacity = problem, workers
+    def __init__(self, problem: Problem, workers: int, reports: ReportSink | None = None) -> None:
+        check_workers(workers)
+        self.problem, self.capacity, self.reports = problem, workers, reports
         self._context = multiprocessing.get_context("spawn")
         self._results = self._context.Queue()
         self._workers = [self._start() for _ in range(workers)]
 
     def _start(self) -> _Worker:
         tasks = self._context.Queue()
-        process = self._context.Process(target=_worker_main, args=(self.problem, tasks, self._results), daemon=True)
+        process = self._context.Process(target=_worker_main, args=(self.problem, tasks, self._results, self.reports), daemon=True)
         process.start()
         return _Worker(process, tasks)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from vaenas.errors import MissingExtraError
+from vaenas.objectives.reporting import ReportSink
 from vaenas.study.executors import Executor, Outcome, Problem, evaluate_in_worker
 
 POLL_SECONDS = 1.0
@@ -24,7 +25,9 @@ class RayExecutor(Executor):
     """Runs each trial as a Ray task with no Ray-level retries: a lost worker or node
     comes back as a lost outcome, and the study decides whether to retry it."""
 
-    def __init__(self, problem: Problem, address: str | None = None, workers: int | None = None) -> None:
+    def __init__(
+        self, problem: Problem, address: str | None = None, workers: int | None = None, reports: ReportSink | None = None
+    ) -> None:
         ray = self._ray = _import_ray()
         self._started_here = not ray.is_initialized()
         if self._started_here:
@@ -34,13 +37,13 @@ class RayExecutor(Executor):
             elif workers:
                 options["num_cpus"] = workers
             ray.init(**options)
-        self.problem = problem
+        self.problem, self.reports = problem, reports
         self.capacity = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         self._evaluate = ray.remote(max_retries=0, num_cpus=1)(evaluate_in_worker)
         self._running: dict[Any, int] = {}
 
     def submit(self, number: int, arch_text: str) -> None:
-        self._running[self._evaluate.remote(self.problem, number, arch_text)] = number
+        self._running[self._evaluate.remote(self.problem, number, arch_text, self.reports)] = number
 
     def wait(self) -> list[Outcome]:
         ray = self._ray

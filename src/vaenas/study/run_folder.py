@@ -47,7 +47,8 @@ class RunFolder:
         except BlockingIOError:
             self.close()
             raise StudyLockedError(
-                f"{self.path} is in use by another running study; wait for it to end or choose another --out"
+                f"{self.path} is in use by another running study; wait for it to end, choose another folder "
+                "(--out, or create_study's storage), or read it meanwhile with vaenas.load_study"
             ) from None
         try:
             return Journal(self.path / JOURNAL_FILE)
@@ -68,6 +69,18 @@ class RunFolder:
         if artifact is not None:
             artifact.save(self.path / BEST_MODEL_FILE)
         write_json_atomic(self.path / BEST_ARCH_FILE, best)
+
+
+def check_can_write(folder: Path) -> None:
+    """Refuses, before any work, a folder that cannot be created or written (a path
+    under a regular file, a folder without write permission)."""
+    existing = Path(folder).absolute()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InvalidArgumentError(f"cannot write to {folder}: {existing} is a file, not a folder; choose another output path")
+    if not os.access(existing, os.W_OK):
+        raise InvalidArgumentError(f"cannot write to {folder}: {existing} is not writable; choose another output path")
 
 
 def write_trained(out: Path, artifact: Any, summary: dict[str, Any]) -> Path:
@@ -99,7 +112,7 @@ def read_study(path: Path) -> tuple[dict[str, Any], list[TrialRecord]]:
     """The stored configuration and trials of a study folder, read without taking its
     lock (a running study may be read while it writes)."""
     if not (path / JOURNAL_FILE).is_file():
-        raise DataError(f"{path} holds no study ({JOURNAL_FILE} is missing); pass the --out folder of a vaenas search")
+        raise DataError(f"{path} holds no study ({JOURNAL_FILE} is missing); pass the folder of a study (vaenas search --out, or create_study's storage)")
     journal = Journal(path / JOURNAL_FILE)
     try:
         return journal.stored_config(), journal.trials()

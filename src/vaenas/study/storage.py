@@ -24,6 +24,8 @@ class TrialStatus(str, Enum):
     RUNNING = "running"
     COMPLETE = "complete"
     FAILED = "failed"
+    PRUNED = "pruned"
+    """Stopped early by a pruner; its value is the last one it reported."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,15 @@ class Storage(ABC):
         """Every trial, in number order."""
 
     @abstractmethod
+    def report(self, number: int, step: int, value: float) -> None:
+        """Keeps trial `number`'s intermediate value at `step` (a later report of the same
+        step replaces it)."""
+
+    @abstractmethod
+    def intermediate_values(self) -> dict[int, dict[int, float]]:
+        """Trial number -> step -> value, for every trial that reported."""
+
+    @abstractmethod
     def trial(self, number: int) -> TrialRecord: ...
 
     def close(self) -> None:
@@ -111,6 +122,7 @@ class InMemoryStorage(Storage):
     def __init__(self) -> None:
         self._config: dict[str, Any] = {}
         self._trials: list[TrialRecord] = []
+        self._reports: dict[int, dict[int, float]] = {}
 
     def stored_config(self) -> dict[str, Any]:
         return dict(self._config)
@@ -139,3 +151,9 @@ class InMemoryStorage(Storage):
 
     def trial(self, number: int) -> TrialRecord:
         return self._trials[number]
+
+    def report(self, number: int, step: int, value: float) -> None:
+        self._reports.setdefault(number, {})[step] = value
+
+    def intermediate_values(self) -> dict[int, dict[int, float]]:
+        return {n: dict(steps) for n, steps in self._reports.items()}

@@ -3,27 +3,38 @@ the user's own ask/tell loop."""
 
 from __future__ import annotations
 
+import contextlib
+import pickle
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from vaenas.errors import InvalidArgumentError
+from vaenas.errors import ArchitectureFormatError, InvalidArgumentError
 from vaenas.objectives import Evaluation, FunctionObjective, Objective
+from vaenas.objectives.reporting import Trial, TrialPruned
 from vaenas.search import Strategy
 from vaenas.search.base import Score
 from vaenas.spaces import Arch, SearchSpace
+from vaenas.study.arguments import check_count, check_workers
 from vaenas.study.executor_registry import EXECUTORS, ExecutorRequest, default_executor
 from vaenas.study.executors import BuiltProblem, Executor, Outcome, Problem, outcome_of
 from vaenas.study.pareto import Criterion, pareto_view
+from vaenas.study.pruners import NoPruner, Pruner
 from vaenas.study.run_folder import RunFolder
 from vaenas.study.storage import Storage, TrialRecord, TrialStatus
+from vaenas.study.trial_log import logger
+from vaenas.study.trial_reports import TrialReports
 
 if TYPE_CHECKING:
     import pandas
 
 ProgressCallback = Callable[[int, int, float | None], None]
 """Called after each finished trial with (finished, target, best value so far)."""
+TrialCallback = Callable[["Study", TrialRecord], None]
+"""Called after each finished trial with the study and the trial's record (Optuna's
+`callbacks=`); raising from it stops `optimize`, with every finished trial kept."""
 
 
 @dataclass
@@ -31,6 +42,18 @@ class _Running:
     arch: Arch
     attempts: int
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _check_travels(objective: Objective) -> None:
+    """Worker processes receive the objective pickled: a lambda, a closure or a function
+    defined in a notebook cell cannot travel, so say so before any worker starts."""
+    try:
+        pickle.dumps(objective)
+    except Exception as exc:  # pickling fails in many ways
+        raise InvalidArgumentError(
+            f"the objective cannot be sent to worker processes ({type(exc).__name__}: {exc}); with workers > 1 it "
+            "must be a function defined at the top level of an importable module (not a lambda or a closure)"
+        ) from None
 
 
 class Study:
@@ -58,13 +81,17 @@ class Study:
         folder: RunFolder | None = None,
         max_retries: int = 2,
         criteria: list[Criterion] | None = None,
+        pruner: Pruner | None = None,
     ) -> None:
         """`identity` is what the storage checks when the study is reopened (space,
         strategy, seed ...): another identity on the same storage is refused.
         `criteria`: the objectives of a multi-objective study (the strategy is told one
         higher-is-better score per criterion); None searches the value alone. The best
-        trial is the best by value either way."""
+        trial is the best by value either way. `pruner` stops trials whose reported
+        values lag (none by default)."""
         self.space, self.strategy, self.storage = space, strategy, storage
+        self.pruner = pruner or NoPruner()
+        self.reports = TrialReports(self.pruner, maximize, storage, getattr(storage, "path", None))
         self.maximize, self.folder, self.max_retries = maximize, folder, max_retries
         self.criteria = criteria
         self._labels = {k: identity[k] for k in ("objective", "dataset") if k in identity}
@@ -73,14 +100,37 @@ class Study:
         self._asked: dict[str, int] = {}
         """Trials handed out by `ask`, by architecture key, until they are told."""
         self._unfinished: list[TrialRecord] = []
+        self._enqueued: list[Arch] = []
+        """Architectures to evaluate next, before the strategy is asked (`enqueue_trial`)."""
+        self._closed = False
+        self._callbacks: list[TrialCallback] = []
+        self._deadline: float | None = None
         for trial in storage.trials():
-            arch = space.parse(trial.arch)
+            arch = self._replayable(trial)
+            if arch is None:
+                continue
             if trial.finished:
                 self.strategy.tell(arch, self._strategy_score(trial))
                 self._keep_if_best(trial)
             else:
                 self.strategy.reserve(arch)
                 self._unfinished.append(trial)
+
+    def _replayable(self, trial: TrialRecord) -> Arch | None:
+        """The architecture of a stored trial, or None (with a warning that names the row
+        and how to remove it) when the row holds no architecture of this space: one bad
+        row must not lock a user out of every other trial. Its key stays taken."""
+        try:
+            return self.space.parse(trial.arch)
+        except ArchitectureFormatError as exc:
+            warnings.warn(
+                f"{self.storage.location}: trial {trial.number} is skipped, its architecture does not parse ({exc}); "
+                f"remove it with: sqlite3 {self.storage.location}/study.db 'DELETE FROM trials WHERE number = {trial.number}'",
+                stacklevel=3,
+            )
+        with contextlib.suppress(ArchitectureFormatError):
+            self.strategy.reserve(self.space.parse(trial.arch_key))  # never proposed again: the journal holds its key
+        return None
 
     # --- what a user reads ---------------------------------------------------------
 
@@ -114,21 +164,25 @@ class Study:
 
     def trials_dataframe(self) -> pandas.DataFrame:
         """One row per trial: number, arch, status, value, attempts, start and end times,
-        then one column per metric."""
+        the intermediate values it reported (step -> value), then one column per metric."""
         import pandas
 
+        reports = self.storage.intermediate_values()
         rows = [
             {
                 "number": t.number, "arch": t.arch, "status": t.status.value, "value": t.value,
                 "attempts": t.attempts, "started_at": t.started_at, "finished_at": t.finished_at,
-                **t.metrics,
+                "intermediate_values": reports.get(t.number, {}), **t.metrics,
             }
             for t in self.storage.trials()
         ]
-        columns = ["number", "arch", "status", "value", "attempts", "started_at", "finished_at"]
+        columns = ["number", "arch", "status", "value", "attempts", "started_at", "finished_at", "intermediate_values"]
         return pandas.DataFrame(rows, columns=list(dict.fromkeys(columns + [k for r in rows for k in r])))
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         self.storage.close()
         if self.folder is not None:
             self.folder.close()
@@ -144,17 +198,51 @@ class Study:
     def ask(self) -> Arch:
         """The next architecture to evaluate (never one asked or told before); give its
         value back with `tell`."""
-        asked = self.strategy.ask(1)
-        if not asked:
+        self._check_open()
+        arch = self._next_arch()
+        if arch is None:
             raise InvalidArgumentError(f"every architecture of space {self.space.name!r} has been asked")
-        arch = asked[0]
         key = self.space.key(arch)
         self._asked[key] = self.storage.start_trial(key, self.space.format(arch))
         return arch
 
-    def tell(self, arch: Arch, value: float | Evaluation | None) -> None:
+    def enqueue_trial(self, arch: Arch) -> None:
+        """Evaluates `arch` (an architecture or its string) next, before the strategy
+        proposes anything: a warm start from designs known to be good. An architecture
+        that is already a trial is left out. The queue lives in this process."""
+        self._check_open()
+        arch = self.space.check(arch)
+        key = self.space.key(arch)
+        if any(t.arch_key == key for t in self.storage.trials()) or any(self.space.key(a) == key for a in self._enqueued):
+            return
+        self._enqueued.append(arch)
+        self.strategy.reserve(arch)  # the strategy does not propose it meanwhile
+
+    def _next_arch(self) -> Arch | None:
+        """The next architecture to evaluate: an enqueued one, else the strategy's."""
+        if self._enqueued:
+            return self._enqueued.pop(0)
+        asked = self.strategy.ask(1)
+        return asked[0] if asked else None
+
+    def ask_trial(self) -> Trial:
+        """As `ask`, but a trial handle for your own loop: `trial.arch` to train,
+        `trial.report(value, step)` and `trial.should_prune()` while it trains, then
+        `study.tell(trial, value)` (or `study.tell(trial, vaenas.TrialPruned())` when you
+        stop it)."""
+        arch = self.ask()
+        return Trial(self._asked[self.space.key(arch)], arch, self.reports)
+
+    def tell(self, arch: Arch | Trial, value: float | Evaluation | TrialPruned | None) -> None:
         """The result of `arch`: a value, an Evaluation, or None when it failed. An
-        architecture that was not asked is recorded as a new trial (a known result)."""
+        architecture that was not asked is recorded as a new trial (a known result).
+
+        `arch` must belong to the space (its string form is read too): anything else is
+        refused with ArchitectureFormatError before a row is written. A value that is not
+        a number records the trial as failed, as `optimize` does."""
+        self._check_open()
+        trial = arch if isinstance(arch, Trial) else None
+        arch = self.space.check(trial.arch if trial is not None else arch)
         key = self.space.key(arch)
         number = self._asked.pop(key, None)
         if number is None:
@@ -164,8 +252,19 @@ class Study:
             if any(t.arch_key == key for t in self.storage.trials()):
                 raise InvalidArgumentError(f"{self.space.format(arch)} is already told; each architecture is one trial")
             number = self.storage.start_trial(key, self.space.format(arch))
-        evaluation = value if isinstance(value, Evaluation) or value is None else Evaluation(float(value))
+        if isinstance(value, TrialPruned):
+            last = trial.last_step if trial is not None else None
+            if trial is None or last is None:
+                raise InvalidArgumentError("only a trial from ask_trial() that reported a value can be told as pruned")
+            self._record(Outcome(number, Evaluation(trial.intermediate_values[last]), pruned_at=last), _Running(arch, 1))
+            return
+        evaluation = value if isinstance(value, Evaluation) or value is None else Evaluation(value)  # type: ignore[arg-type]
         self._record(outcome_of(number, evaluation), _Running(arch, 1))
+        self._check_objectives(self.storage.trial(number))
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise InvalidArgumentError("the study is closed; create it again on its storage to go on")
 
     # --- optimize ------------------------------------------------------------------
 
@@ -177,18 +276,36 @@ class Study:
         executor: str | None = None,
         address: str | None = None,
         progress: ProgressCallback | None = None,
+        timeout: float | None = None,
+        callbacks: list[TrialCallback] | None = None,
     ) -> None:
         """Runs `n_trials` more trials (unfinished ones of an earlier run first).
 
-        `objective` is a callable fn(arch) -> float or Evaluation, or an Objective.
-        `executor`: inprocess (default for one worker), pool (default for more; the
-        callable must then pickle, i.e. be a module-level function) or ray."""
-        if n_trials < 1:
-            raise InvalidArgumentError(f"n_trials must be at least 1, got {n_trials}")
+        `objective` is a callable fn(arch) or fn(arch, trial) -> float or Evaluation, or
+        an Objective. `executor`: inprocess (default for one worker), pool (default for
+        more; the callable must then pickle, i.e. be a module-level function) or ray.
+        `timeout`: seconds after which no new trial starts (running ones finish).
+        `callbacks`: fn(study, trial_record) after each finished trial."""
+        self._check_open()
+        check_count("n_trials", n_trials)
+        if not isinstance(objective, Objective) and not callable(objective):
+            raise InvalidArgumentError(
+                f"the objective must be a function fn(arch) -> float, got {type(objective).__name__}"
+            )
         if not isinstance(objective, Objective):
             objective = FunctionObjective(objective, self.space.name, self.maximize)
-        self.run_until(self.n_finished + n_trials, objective, BuiltProblem(self.space, objective),
-                       executor or default_executor(workers), workers, address, progress)
+        executor = executor or default_executor(workers)
+        if executor != "inprocess":
+            _check_travels(objective)
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
+            raise InvalidArgumentError(f"timeout must be a number of seconds above 0, got {timeout!r}")
+        self._callbacks = list(callbacks or [])
+        self._deadline = None if timeout is None else time.monotonic() + timeout
+        try:
+            self.run_until(self.n_finished + n_trials, objective, BuiltProblem(self.space, objective),
+                           executor, workers, address, progress)
+        finally:
+            self._callbacks, self._deadline = [], None
 
     def run_until(
         self,
@@ -202,9 +319,13 @@ class Study:
     ) -> None:
         """Runs trials until `target` are finished, or the space is exhausted. `problem`
         is what worker processes rebuild the space and objective from."""
-        if workers is not None and workers < 1:
-            raise InvalidArgumentError(f"workers must be at least 1, got {workers}")
-        request = ExecutorRequest(problem, self.space, objective, workers, address)
+        check_workers(workers)
+        if executor != "inprocess" and not isinstance(self.pruner, NoPruner) and self.reports.journal is None:
+            raise InvalidArgumentError(
+                "pruning trials that run in other processes needs a storage folder they can all read: "
+                "create the study with storage=DIR, or run with workers=1"
+            )
+        request = ExecutorRequest(problem, self.space, objective, workers, address, self.reports)
         running_executor = EXECUTORS.get(executor)(request)
         self.executor = running_executor
         try:
@@ -226,12 +347,14 @@ class Study:
                     continue
                 if exhausted:
                     break
+                if self._deadline is not None and time.monotonic() >= self._deadline:
+                    break  # the timeout: running trials finish, no new one starts
                 ask_started = time.perf_counter()
-                asked = self.strategy.ask(1)
-                if not asked:
+                arch = self._next_arch()
+                if arch is None:
                     exhausted = True
                     break
-                arch, text = asked[0], self.space.format(asked[0])
+                text = self.space.format(arch)
                 number = self.storage.start_trial(self.space.key(arch), text)
                 running[number] = _Running(arch, 1, {"ask_seconds": time.perf_counter() - ask_started})
                 executor.submit(number, text)
@@ -250,6 +373,10 @@ class Study:
                 done += 1
                 if progress:
                     progress(done, target, self.best_value)
+                record = self.storage.trial(outcome.number)
+                for callback in self._callbacks:
+                    callback(self, record)
+                self._check_objectives(record)
 
     def _record(self, outcome: Outcome, trial: _Running) -> None:
         """Stores a finished trial, tells the strategy and keeps the best."""
@@ -258,15 +385,38 @@ class Study:
             error = outcome.error or f"worker lost {trial.attempts} times"
             self.storage.finish_trial(outcome.number, TrialStatus.FAILED, None, {"error": error, **trial.extra})
             self.strategy.tell(trial.arch, None)
+            logger.warning("trial %d failed: %s", outcome.number, error)
             return
         metrics = {"cost": evaluation.cost, **evaluation.metrics, **trial.extra}
-        self.storage.finish_trial(outcome.number, TrialStatus.COMPLETE, evaluation.value, metrics)
+        if outcome.pruned_at is not None:
+            metrics["pruned_at"] = outcome.pruned_at
+        status = TrialStatus.COMPLETE if outcome.pruned_at is None else TrialStatus.PRUNED
+        self.storage.finish_trial(outcome.number, status, evaluation.value, metrics)
         record = self.storage.trial(outcome.number)
         self.strategy.tell(trial.arch, self._strategy_score(record))
-        if self._keep_if_best(record) and self.folder is not None:
+        best = self._keep_if_best(record)
+        logger.info("trial %d %s with value %s%s; best is trial %d with value %s", record.number,
+                    "pruned" if status is TrialStatus.PRUNED else "finished", f"{record.value:.6g}",
+                    f" at step {outcome.pruned_at}" if outcome.pruned_at is not None else "",
+                    self._best.number if self._best else -1,
+                    f"{self._best.value:.6g}" if self._best and self._best.value is not None else "-")
+        if best and self.folder is not None:
             best = {"space": self.space.name, "arch": record.arch, "value": record.value, **self._labels,
                     "trial": record.number}
             self.folder.write_best(best, evaluation.artifact)
+
+    def _check_objectives(self, trial: TrialRecord) -> None:
+        """A study of several objectives whose trial completed without one of them (a
+        plain float returned, a metric not reported) stops with one error naming it:
+        otherwise its front would stay empty without a word. The trial is kept."""
+        if self.criteria is None or trial.status is not TrialStatus.COMPLETE:
+            return
+        missing = [c.name for c in self.criteria if c.of(trial) is None]
+        if missing:
+            raise InvalidArgumentError(
+                f"trial {trial.number} completed without objective {', '.join(missing)}: return a "
+                f"vaenas.Evaluation(value=..., metrics={{{', '.join(repr(m) + ': ...' for m in missing)}}})"
+            )
 
     def _keep_if_best(self, trial: TrialRecord) -> bool:
         """Whether `trial` is now the best (a complete trial strictly better than the best)."""
@@ -279,8 +429,10 @@ class Study:
 
     def _strategy_score(self, trial: TrialRecord) -> Score | None:
         """What the strategy is told of a finished trial: None when it failed (or lacks
-        a criterion), else its higher-is-better value, or one such value per criterion."""
-        if trial.status is not TrialStatus.COMPLETE:
+        a criterion), else its higher-is-better value, or one such value per criterion.
+        A pruned trial is told the last value it reported: a low-fidelity observation
+        that sits below what it would have reached (docs/decisions/pruned-trials.md)."""
+        if trial.status not in (TrialStatus.COMPLETE, TrialStatus.PRUNED):
             return None
         if self.criteria is None:
             return self._score(trial.value)

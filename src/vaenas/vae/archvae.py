@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
@@ -214,17 +214,28 @@ class ArchVAE:
                 f"{path} has checkpoint format {version!r}{older}, this vaenas reads "
                 f"{CHECKPOINT_VERSION}; pretrain again with `vaenas pretrain`"
             )
+        missing = [k for k in ("space", "node_ops", "config") if k not in checkpoint]
+        if missing:
+            raise CheckpointError(f"{path} lacks {', '.join(missing)}; it is damaged: delete it and pretrain again")
         space = space or make_space(checkpoint["space"])
         if checkpoint["space"] != space.name or tuple(checkpoint["node_ops"]) != tuple(space.node_ops):
             raise CheckpointError(
                 f"{path} was trained on space {checkpoint['space']!r} with ops {checkpoint['node_ops']}, "
                 f"not on {space.name!r}; pretrain one for this space with `vaenas pretrain --space {space.name}`"
             )
-        vae = cls(space, VAEConfig(**checkpoint["config"]))
+        known = {f.name for f in fields(VAEConfig)}
+        config = checkpoint["config"]
+        unknown = sorted(set(config) - known) if isinstance(config, dict) else ["(not a mapping)"]
+        if unknown:
+            raise CheckpointError(
+                f"{path} has VAE settings this vaenas does not know ({', '.join(map(str, unknown))}); pretrain again"
+            )
+        vae = cls(space, VAEConfig(**config))
         try:
             vae.model.load_state_dict(checkpoint["state_dict"])
         except RuntimeError as exc:
-            raise CheckpointError(f"{path} does not fit the model ({exc}); pretrain again") from None
+            first = str(exc).splitlines()[1].strip() if len(str(exc).splitlines()) > 1 else str(exc)[:200]
+            raise CheckpointError(f"{path} does not fit the model ({first[:200]}); pretrain again") from None
         vae.model.eval()
         vae.fit_seconds = checkpoint.get("fit_seconds")
         return vae

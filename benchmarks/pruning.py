@@ -1,0 +1,271 @@
+"""Pruning on real training: the macro space, the classifier objective, N epochs per full
+evaluation, strategies x pruners over a seed range, every run side by side.
+
+Cost is counted in epochs trained (machine-independent; a pruned trial counts the epochs
+it reached) and wall seconds; quality as the best final validation accuracy among the
+complete trials, and the test accuracy of that architecture retrained stand-alone (a
+fresh training seed). The Optuna peer runs natively in Optuna (TPESampler with Optuna's
+own SuccessiveHalvingPruner / HyperbandPruner / MedianPruner, trial.report per epoch) on
+the same network, data and training loop: strategy `optuna-native`.
+
+    python benchmarks/pruning.py --strategies bo,re,optuna-native --pruners none,asha \\
+        --seeds 0-4 --trials 60 --epochs 8 --out docs/results/data/pruning-seeds0-4.json
+
+The JSON records every trial (value, status, epochs), each run's curve of best accuracy
+against epochs spent, and its provenance; `--table FILE` prints the summary of a saved
+file again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+OPTUNA_PRUNERS = {"asha": "SuccessiveHalvingPruner", "median": "MedianPruner", "hyperband": "HyperbandPruner",
+                  "none": "NopPruner"}
+
+
+def parse_seeds(text: str) -> list[int]:
+    """`0-4` or `0,3,7`."""
+    if "-" in text:
+        first, last = text.split("-")
+        return list(range(int(first), int(last) + 1))
+    return [int(s) for s in text.split(",")]
+
+
+def run_one(job: dict) -> dict:
+    import torch
+
+    torch.set_num_threads(1)
+    started = time.perf_counter()
+    trials = _optuna_native(job) if job["strategy"] == "optuna-native" else _vaenas(job)
+    seconds = time.perf_counter() - started
+    best = max((t for t in trials if t["status"] == "complete"), key=lambda t: t["value"], default=None)
+    retrained = _retrain(job, best["arch"]) if best else None
+    spent, curve, best_so_far = 0, [], -np.inf
+    for t in trials:
+        spent += t["epochs"]
+        if t["status"] == "complete":
+            best_so_far = max(best_so_far, t["value"])
+        curve.append([spent, None if best_so_far == -np.inf else best_so_far])
+    return {**job, "trials": trials, "seconds": seconds, "epochs_trained": spent, "curve": curve,
+            "best_value": best["value"] if best else None, "best_arch": best["arch"] if best else None,
+            "retrained_test_accuracy": retrained,
+            "n_pruned": sum(t["status"] == "pruned" for t in trials)}
+
+
+def _objective(job: dict, seed: int = 0):
+    from vaenas.objectives import make_objective
+
+    return make_objective("classifier", job["data"], epochs=job["epochs"], seed=seed)
+
+
+def _vaenas(job: dict) -> list[dict]:
+    import vaenas
+
+    study = vaenas.create_study(space="macro", strategy=job["strategy"], seed=job["seed"], pruner=job["pruner"],
+                                pruner_options=job.get("pruner_options") or None)
+    study.optimize(_objective(job), n_trials=job["trials"])
+    rows = [{"arch": t.arch, "status": t.status.value, "value": t.value,
+             "epochs": int(t.metrics.get("pruned_at", t.metrics.get("epochs", 0))),
+             "ask_seconds": t.metrics.get("ask_seconds")} for t in study.trials]
+    study.close()
+    return rows
+
+
+def _optuna_native(job: dict) -> list[dict]:
+    """Optuna as its users run it: its sampler, its pruner, trial.report every epoch."""
+    import optuna
+    import torch
+
+    from vaenas.objectives.training import train
+    from vaenas.spaces import make_space
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    space, objective = make_space("macro"), _objective(job)
+    pruner_class = getattr(optuna.pruners, OPTUNA_PRUNERS[job["pruner"]])
+    study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=job["seed"]),
+                                pruner=pruner_class())
+    rows: list[dict] = []
+
+    def fit(trial: optuna.Trial) -> float:
+        arch = space.from_decisions({name: trial.suggest_categorical(name, list(options))
+                                     for name, options in space.decisions().items()})
+        torch.manual_seed(objective.seed)
+        model = objective.build(arch)
+        reached = [0]
+
+        def on_epoch(epoch: int) -> None:
+            reached[0] = epoch
+            if epoch == objective.epochs:
+                return
+            model.eval()
+            with torch.random.fork_rng():
+                value = objective.validate(model)
+            trial.report(value, epoch)
+            if trial.should_prune():
+                rows.append({"arch": space.format(arch), "status": "pruned", "value": value, "epochs": epoch})
+                raise optuna.TrialPruned()
+
+        train(model, objective.loss, objective.train_x, objective.train_y, objective.epochs, objective.batch_size,
+              objective.lr, objective.seed, on_epoch=on_epoch)
+        value = objective.validate(model)
+        rows.append({"arch": space.format(arch), "status": "complete", "value": value, "epochs": objective.epochs})
+        return value
+
+    study.optimize(fit, n_trials=job["trials"])
+    return rows
+
+
+def _retrain(job: dict, arch_text: str) -> float | None:
+    """The chosen architecture trained again from scratch with another seed, scored on
+    the test split."""
+    from vaenas.spaces import make_space
+
+    objective = _objective(job, seed=1000 + job["seed"])
+    evaluation = objective.evaluate(make_space("macro").parse(arch_text))
+    return evaluation.metrics.get("test_accuracy")
+
+
+def summarise(runs: list[dict]) -> list[dict]:
+    rows = []
+    keys = sorted({(r["strategy"], r["pruner"]) for r in runs})
+    for strategy, pruner in keys:
+        group = [r for r in runs if r["strategy"] == strategy and r["pruner"] == pruner]
+        unpruned = [r for r in runs if r["strategy"] == strategy and r["pruner"] == "none"]
+
+        def stat(values: list[float]) -> tuple[float, float]:
+            a = np.array([v for v in values if v is not None], dtype=float)
+            return float(a.mean()), float(a.std(ddof=1) / np.sqrt(len(a))) if len(a) > 1 else 0.0
+
+        epochs, epochs_se = stat([r["epochs_trained"] for r in group])
+        best, best_se = stat([r["best_value"] for r in group])
+        test, test_se = stat([r["retrained_test_accuracy"] for r in group])
+        base = np.mean([r["epochs_trained"] for r in unpruned]) if unpruned else np.nan
+        reach = epochs_to_reach(group, unpruned)
+        rows.append({"strategy": strategy, "pruner": pruner, "runs": len(group), "epochs": epochs,
+                     "epochs_se": epochs_se, "epochs_ratio": epochs / base if base else np.nan,
+                     "best_val": best, "best_val_se": best_se, "retrained_test": test, "retrained_test_se": test_se,
+                     "pruned": float(np.mean([r["n_pruned"] for r in group])),
+                     "seconds": float(np.mean([r["seconds"] for r in group])),
+                     "epochs_to_unpruned_best": reach})
+    return rows
+
+
+def epochs_to_reach(group: list[dict], unpruned: list[dict]) -> float | None:
+    """Median epochs a run spends before its best reaches the mean final best of the
+    unpruned runs of its strategy (a run that never does counts its total)."""
+    if not unpruned:
+        return None
+    target = float(np.mean([r["best_value"] for r in unpruned if r["best_value"] is not None]))
+    spent = []
+    for run in group:
+        hit = next((e for e, best in run["curve"] if best is not None and best >= target - 1e-9), None)
+        spent.append(hit if hit is not None else run["epochs_trained"])
+    return float(np.median(spent))
+
+
+def print_table(rows: list[dict]) -> None:
+    head = ("strategy", "pruner", "runs", "epochs", "ratio", "best val", "retrained test", "pruned", "to unpruned best",
+            "seconds")
+    print(" | ".join(head))
+    for r in rows:
+        print(" | ".join([
+            r["strategy"], r["pruner"], str(r["runs"]), f"{r['epochs']:.0f} ± {r['epochs_se']:.0f}",
+            f"{r['epochs_ratio']:.2f}", f"{r['best_val']:.2f} ± {r['best_val_se']:.2f}",
+            f"{r['retrained_test']:.2f} ± {r['retrained_test_se']:.2f}", f"{r['pruned']:.1f}",
+            "-" if r["epochs_to_unpruned_best"] is None else f"{r['epochs_to_unpruned_best']:.0f}",
+            f"{r['seconds']:.0f}",
+        ]))
+
+
+def markdown(saved: list[dict]) -> str:
+    """The docs/results page of one or more saved result files (a section each)."""
+    out = ["# Pruning on real training (generated by benchmarks/pruning.py --markdown; do not edit)", ""]
+    for one in saved:
+        prov = one["provenance"]
+        out += [f"## {one.get('label') or prov['command']}", "",
+                f"Command: `python {prov['command']}`  ", f"vaenas {prov['vaenas']}, commit {prov['commit']}, torch "
+                f"{prov['torch']}, Python {prov['python']}, {prov['cores']} cores, {prov['date']}.", "",
+                "| strategy | pruner | runs | epochs trained | ratio to unpruned | best val accuracy | retrained test "
+                "accuracy | pruned trials | epochs to unpruned best (median) | seconds |",
+                "|---|---|---|---|---|---|---|---|---|---|"]
+        for r in summarise(one["runs"]):
+            reach = "-" if r["epochs_to_unpruned_best"] is None else f"{r['epochs_to_unpruned_best']:.0f}"
+            out.append(f"| {r['strategy']} | {r['pruner']} | {r['runs']} | {r['epochs']:.0f} ± {r['epochs_se']:.0f} | "
+                       f"{r['epochs_ratio']:.2f} | {r['best_val']:.2f} ± {r['best_val_se']:.2f} | "
+                       f"{r['retrained_test']:.2f} ± {r['retrained_test_se']:.2f} | {r['pruned']:.1f} | {reach} | "
+                       f"{r['seconds']:.0f} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def provenance(argv: list[str]) -> dict:
+    import torch
+
+    import vaenas
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = None
+    return {"command": " ".join([Path(sys.argv[0]).as_posix(), *argv]), "vaenas": vaenas.__version__,
+            "commit": commit, "torch": torch.__version__, "python": platform.python_version(),
+            "cores": os.cpu_count(), "date": time.strftime("%Y-%m-%d %H:%M:%S")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--strategies", default="bo,re,optuna-native")
+    parser.add_argument("--pruners", default="none,median,asha,hyperband")
+    parser.add_argument("--seeds", default="0-4")
+    parser.add_argument("--trials", type=int, default=60)
+    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--data", default="digits")
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--label", help="the heading of this run in the docs page")
+    parser.add_argument("--table", type=Path, help="print the summary of a saved result file and stop")
+    parser.add_argument("--markdown", type=Path, nargs="+", metavar=("PAGE", "RESULT"),
+                        help="write PAGE (markdown) from the saved RESULT files and stop")
+    args = parser.parse_args()
+    if args.markdown:
+        page, *files = args.markdown
+        page.write_text(markdown([json.loads(Path(f).read_text()) for f in files]) + "\n")
+        return
+    if args.table:
+        saved = json.loads(args.table.read_text())
+        print(json.dumps(saved["provenance"]))
+        print_table(summarise(saved["runs"]))
+        return
+    jobs = [{"strategy": s, "pruner": p, "seed": k, "trials": args.trials, "epochs": args.epochs, "data": args.data}
+            for s in args.strategies.split(",") for p in args.pruners.split(",") for k in parse_seeds(args.seeds)]
+    if "bo" in args.strategies.split(","):  # pretrain (or load) the macro VAE once, before the workers start
+        from vaenas.spaces import make_space
+        from vaenas.vae import cached_vae
+
+        cached_vae(make_space("macro"))
+    runs = []
+    with multiprocessing.get_context("spawn").Pool(args.processes) as pool:
+        for done in pool.imap_unordered(run_one, jobs):
+            runs.append(done)
+            print(f"{done['strategy']} {done['pruner']} seed {done['seed']}: best {done['best_value']:.2f}, "
+                  f"{done['epochs_trained']} epochs, {done['seconds']:.0f} s", flush=True)
+    result = {"provenance": provenance(sys.argv[1:]), "label": args.label, "runs": runs}
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result) + "\n")
+    print_table(summarise(runs))
+
+
+if __name__ == "__main__":
+    main()

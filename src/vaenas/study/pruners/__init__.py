@@ -1,0 +1,44 @@
+"""Pruners: which running trials stop early (`create_study(pruner=...)`, `--pruner`).
+Each pruner is one module; this registry maps the names a user types to them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vaenas.errors import InvalidArgumentError
+from vaenas.registry import Registry
+from vaenas.study.arguments import check_count
+from vaenas.study.pruners.base import NoPruner, Pruner, PruningState
+from vaenas.study.pruners.hyperband import HyperbandPruner
+from vaenas.study.pruners.median import MedianPruner
+from vaenas.study.pruners.successive_halving import SuccessiveHalvingPruner
+
+PRUNERS: Registry[type[Pruner]] = Registry("pruner")
+for _cls in (NoPruner, MedianPruner, SuccessiveHalvingPruner, HyperbandPruner):
+    PRUNERS.register(_cls.name)(_cls)
+
+
+def make_pruner(pruner: Pruner | str | None, options: dict[str, Any] | None = None) -> Pruner:
+    """A pruner from an object, a registered name (with its options) or None (none)."""
+    if isinstance(pruner, Pruner):
+        if options:
+            raise InvalidArgumentError("pruner_options go with a pruner name; a Pruner object has its options already")
+        return pruner
+    cls = PRUNERS.get(pruner or "none")
+    known = cls().options()
+    listing = ", ".join(f"{k}={v!r}" for k, v in known.items()) or "none"
+    for key, value in (options or {}).items():
+        if key not in known:
+            raise InvalidArgumentError(f"pruner {cls.name!r} has no option {key!r}; its options (defaults): {listing}")
+        check_count(f"pruner {cls.name!r} option {key}", value, low=cls.minimums.get(key, 1))
+    return cls(**(options or {}))
+
+
+def pruner_identity(pruner: Pruner) -> dict[str, Any]:
+    """What a study's identity records of its pruner: nothing for none (so journals
+    from before pruning resume), else its name and settings."""
+    return {} if isinstance(pruner, NoPruner) else {"pruner": {"name": pruner.name, **pruner.options()}}
+
+
+__all__ = ["PRUNERS", "HyperbandPruner", "MedianPruner", "NoPruner", "Pruner", "PruningState",
+           "SuccessiveHalvingPruner", "make_pruner", "pruner_identity"]
