@@ -21,14 +21,12 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import os
-import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from provenance import provenance, provenance_line
 
 OPTUNA_PRUNERS = {"asha": "SuccessiveHalvingPruner", "median": "MedianPruner", "hyperband": "HyperbandPruner",
                   "none": "NopPruner"}
@@ -194,8 +192,7 @@ def markdown(saved: list[dict]) -> str:
     for one in saved:
         prov = one["provenance"]
         out += [f"## {one.get('label') or prov['command']}", "",
-                f"Command: `python {prov['command']}`  ", f"vaenas {prov['vaenas']}, commit {prov['commit']}, torch "
-                f"{prov['torch']}, Python {prov['python']}, {prov['cores']} cores, {prov['date']}.", "",
+                provenance_line(prov), "",
                 "| strategy | pruner | runs | epochs trained | ratio to unpruned | best val accuracy | retrained test "
                 "accuracy | pruned trials | epochs to unpruned best (median) | seconds |",
                 "|---|---|---|---|---|---|---|---|---|---|"]
@@ -207,20 +204,6 @@ def markdown(saved: list[dict]) -> str:
                        f"{r['seconds']:.0f} |")
         out.append("")
     return "\n".join(out)
-
-
-def provenance(argv: list[str]) -> dict:
-    import torch
-
-    import vaenas
-
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = None
-    return {"command": " ".join([Path(sys.argv[0]).as_posix(), *argv]), "vaenas": vaenas.__version__,
-            "commit": commit, "torch": torch.__version__, "python": platform.python_version(),
-            "cores": os.cpu_count(), "date": time.strftime("%Y-%m-%d %H:%M:%S")}
 
 
 def main() -> None:
@@ -260,7 +243,7 @@ def main() -> None:
             runs.append(done)
             print(f"{done['strategy']} {done['pruner']} seed {done['seed']}: best {done['best_value']:.2f}, "
                   f"{done['epochs_trained']} epochs, {done['seconds']:.0f} s", flush=True)
-    result = {"provenance": provenance(sys.argv[1:]), "label": args.label, "runs": runs}
+    result = {"provenance": provenance(), "label": args.label, "runs": runs}
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result) + "\n")

@@ -20,3 +20,12 @@ def test_the_pruning_benchmark_runs_and_renders_its_page(tmp_path):
     page = tmp_path / "pruning.md"
     subprocess.run([sys.executable, str(BENCHMARKS / "pruning.py"), "--markdown", str(page), str(result)], check=True)
     assert "| re | asha | 1 |" in page.read_text()
+
+
+def test_the_supernet_trust_script_runs(tmp_path):
+    result = tmp_path / "supernet.json"
+    subprocess.run([sys.executable, str(BENCHMARKS / "supernet_trust.py"), "--archs", "3", "--standalone-epochs", "1",
+                    "--supernet-epochs", "1", "--e2e-seeds", "", "--processes", "1", "--out", str(result)],
+                   check=True, capture_output=True, text=True, timeout=600)
+    saved = json.loads(result.read_text())
+    assert len(saved["trust"]["supernet_scores"]) == 3 and saved["provenance"]["command"]

@@ -5,7 +5,7 @@ import pytest
 from typer.testing import CliRunner
 
 from vaenas.cli import app
-from vaenas.study import Journal
+from vaenas.study import SQLiteStorage
 
 runner = CliRunner()
 
@@ -18,7 +18,7 @@ def test_strategy_options_reach_the_strategy_and_the_journal(tmp_path):
     out = tmp_path / "s"
     result = run("search", "--strategy", "re", "-S", "population_size=4", "--budget", "12", "--out", str(out))
     assert result.exit_code == 0, result.output
-    with Journal(out / "study.db") as journal:
+    with SQLiteStorage(out / "study.db") as journal:
         assert journal.stored_config()["strategy_options"] == {"population_size": 4}
     other = run("search", "--strategy", "re", "-S", "population_size=5", "--budget", "12", "--out", str(out))
     assert other.exit_code == 2 and "strategy_options" in other.output
@@ -83,9 +83,9 @@ def test_compare_gives_each_strategy_its_own_options(tmp_path):
     result = run("compare", "--strategies", "rs,re", "-S", "re:population_size=4", "--budget", "8",
                  "--seeds", "1", "--workers", "1", "--out", str(out))
     assert result.exit_code == 0, result.output
-    with Journal(out / "runs" / "re" / "seed0" / "study.db") as journal:
+    with SQLiteStorage(out / "runs" / "re" / "seed0" / "study.db") as journal:
         assert journal.stored_config()["strategy_options"] == {"population_size": 4}
-    with Journal(out / "runs" / "rs" / "seed0" / "study.db") as journal:
+    with SQLiteStorage(out / "runs" / "rs" / "seed0" / "study.db") as journal:
         assert "strategy_options" not in journal.stored_config()
 
 

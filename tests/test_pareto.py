@@ -11,7 +11,7 @@ from vaenas.cli import app
 from vaenas.errors import InvalidArgumentError
 from vaenas.objectives import OBJECTIVES
 from vaenas.study.pareto import criteria, pareto_view, worst_values
-from vaenas.study.storage import TrialRecord, TrialStatus
+from vaenas.study.storages.base import TrialRecord, TrialStatus
 
 NBGRAPH = OBJECTIVES.get("nbgraph")
 

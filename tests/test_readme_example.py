@@ -4,7 +4,7 @@
 import re
 from pathlib import Path
 
-from vaenas.study import Journal, TrialStatus
+from vaenas.study import SQLiteStorage, TrialStatus
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -19,7 +19,7 @@ def test_readme_library_example_runs_and_resumes(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("VAENAS_CACHE", str(tmp_path / "vae-cache"))
     exec(compile(library_example(), "README.md", "exec"), {"__name__": "readme_example"})
-    with Journal(tmp_path / "runs/my-cells/study.db") as journal:
+    with SQLiteStorage(tmp_path / "runs/my-cells/study.db") as journal:
         trials = journal.trials()
     assert len(trials) == 30 and len({t.arch for t in trials}) == 30
     assert all(t.status is TrialStatus.COMPLETE for t in trials)

@@ -299,7 +299,7 @@ def test_search_resumes_a_compare_run_folder(tmp_path):
     folder = tmp_path / "runs" / "rs" / "seed0"
     resumed = runner.invoke(app, ["search", "--strategy", "rs", "--budget", "7", "--out", str(folder)])
     assert resumed.exit_code == 0, resumed.output
-    with vaenas.study.Journal(folder / "study.db") as journal:
+    with vaenas.study.SQLiteStorage(folder / "study.db") as journal:
         assert len(journal.trials()) == 7
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from vaenas.errors import InvalidArgumentError, JournalError, StudyConfigMismatchError
 from vaenas.objectives import Evaluation
-from vaenas.study import Journal, ConfiguredStudy, StudyConfig
+from vaenas.study import SQLiteStorage, ConfiguredStudy, StudyConfig
 
 
 def rows(out):
@@ -41,7 +41,7 @@ def test_rerun_resumes_without_counting_twice_and_extends_the_budget(tmp_path):
 def test_unfinished_trials_are_run_again_under_their_number(tmp_path):
     config = StudyConfig(strategy="rs", budget=12, seed=3)
     ConfiguredStudy(config, tmp_path).run()
-    with Journal(tmp_path / "study.db") as journal:  # a crash left trial 12 running
+    with SQLiteStorage(tmp_path / "study.db") as journal:  # a crash left trial 12 running
         arch = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"
         number = journal.start_trial(arch, arch)
     result = ConfiguredStudy(StudyConfig(strategy="rs", budget=14, seed=3), tmp_path).run()

@@ -43,6 +43,8 @@ def __getattr__(name: str) -> Any:
         return getattr(importlib.import_module(_LAZY[name]), name)
     if name in ("spaces", "search", "objectives", "study", "vae"):
         return importlib.import_module(f"vaenas.{name}")
+    if name == "proxies":  # zero-cost proxies of any network: vaenas.proxies.synflow(model) ...
+        return importlib.import_module("vaenas.objectives.proxies")
     raise AttributeError(f"module 'vaenas' has no attribute {name!r}")
 
 

@@ -33,15 +33,15 @@ from vaenas.report import (
     write_queries_to_regret,
     write_summary,
 )
+from vaenas.final_training import chosen_arch, top_archs, train_chosen
 from vaenas.search.options import parse_option, parse_scoped_options
 from vaenas.spaces import make_space
 from vaenas.study import ConfiguredStudy, StudyConfig, StudyResult, TrialStatus
+from vaenas.study.arguments import check_count, check_seed, check_workers
 from vaenas.study.compare import hypervolume_scale_of, run_comparison
-from vaenas.study.arguments import check_seed, check_workers
-from vaenas.study.executor_registry import default_executor
-from vaenas.study.final_training import chosen_arch, train_chosen
+from vaenas.study.executors.registry import default_executor
 from vaenas.study.pareto import VALUE, criteria, pareto_summary, pareto_view
-from vaenas.study.run_folder import PARETO_FILE, check_can_write, read_study, write_pareto
+from vaenas.study.storages.folder import PARETO_FILE, check_can_write, read_study, write_pareto
 from vaenas.study.trial_log import set_verbosity
 from vaenas.vae import ArchVAE, VAEConfig, cached_vae, save_pretrained
 from vaenas.vae import pretrain as run_pretrain
@@ -160,6 +160,9 @@ Subset = Annotated[
     int | None, typer.Option(help="Train each candidate on the first N training images (low fidelity).")
 ]
 ImageLatent = Annotated[int | None, typer.Option(help="Latent size of the imagevae objective's VAE.")]
+ProxyName = Annotated[
+    str | None, typer.Option(help="Zero-cost proxy of the nb201-proxy objective: synflow, params or flops.")
+]
 Budget = Annotated[int, typer.Option(help="Number of distinct architectures to evaluate.")]
 CacheDir = Annotated[
     Path | None, typer.Option(help="Pretrained-VAE cache; default $VAENAS_CACHE or ~/.cache/vaenas.")
@@ -184,6 +187,8 @@ def search(
     epochs: Epochs = None,
     subset: Subset = None,
     image_latent_dim: ImageLatent = None,
+    proxy: ProxyName = None,
+    supernet: Annotated[Path | None, typer.Option(help="Folder of a trained supernet (--objective supernet).")] = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Output folder; default runs/SPACE[-OBJECTIVE]-DATASET-STRATEGY-seedSEED."),
@@ -203,7 +208,8 @@ def search(
     objectives, OUT/best_model.pt (reload it with vaenas.load_model)."""
     space = space or (OBJECTIVES.get(objective).space_name if objective else "nb201")
     strategy = strategy or ("mobo" if objectives else "bo")
-    options = _objective_options(epochs=epochs, subset=subset, latent_dim=image_latent_dim)
+    options = _objective_options(epochs=epochs, subset=subset, latent_dim=image_latent_dim, proxy=proxy,
+                                 supernet=str(supernet) if supernet else None)
     config = StudyConfig(
         space=space, dataset=dataset, strategy=strategy, budget=budget, seed=seed,
         objective=objective, objective_options=options, vae_cache=str(vae_cache) if vae_cache else None,
@@ -246,7 +252,7 @@ def _names(listing: str | None) -> list[str]:
     return [n.strip() for n in (listing or "").split(",") if n.strip()]
 
 
-def _objective_options(**options: int | None) -> dict[str, int]:
+def _objective_options(**options: int | str | None) -> dict[str, int | str]:
     """The options a user gave (None means: the objective's default)."""
     return {k: v for k, v in options.items() if v is not None}
 
@@ -292,7 +298,10 @@ def _print_result(result: StudyResult, out: Path) -> None:
 @app.command()
 @user_errors
 def train(
-    arch: Annotated[str, typer.Option(help="best_arch.json of a search, or an architecture string.")],
+    arch: Annotated[
+        str, typer.Option(help="best_arch.json of a search, an architecture string, or a study folder (with --top).")
+    ],
+    top: Annotated[int | None, typer.Option(help="Retrain the K best trials of the study folder --arch.")] = None,
     objective: Annotated[str, typer.Option(help="Trained objective: classifier or imagevae.")] = "classifier",
     dataset: DataOrDefault = None,
     epochs: Annotated[int, typer.Option(help="Training epochs.")] = 10,
@@ -304,9 +313,22 @@ def train(
     check_can_write(out)
     check_seed(seed)
     scorer = make_objective(objective, dataset, **_objective_options(epochs=epochs, latent_dim=image_latent_dim), seed=seed)
+    settings = {"objective": objective, "dataset": dataset, "epochs": epochs}
+    if top is not None:
+        check_count("top", top)
+        table = Table(title=f"the {top} best of {arch}, retrained stand-alone for {epochs} epochs")
+        for column in ("rank", "architecture", "value", "test", "model"):
+            table.add_column(column)
+        for rank, text in enumerate(top_archs(Path(arch), top, scorer), start=1):
+            with console.status(f"training {text} ({rank} of {top})"):
+                done = train_chosen(scorer, text, out / f"rank{rank}", settings)
+            test = done.metrics.get("test_accuracy")
+            table.add_row(str(rank), text, f"{done.value:.3f}", "-" if test is None else f"{test:.3f}", str(done.model_path))
+        console.print(table)
+        return
     text = chosen_arch(arch, scorer)
     with console.status(f"training {text} for {epochs} epochs"):
-        result = train_chosen(scorer, text, out, {"objective": objective, "dataset": dataset, "epochs": epochs})
+        result = train_chosen(scorer, text, out, settings)
     console.print(f"{objective} value {result.value:.4f}; model in {result.model_path} "
                   "(reload: vaenas.load_model(path))")
 
@@ -427,6 +449,42 @@ def _default_criteria(objective: type[ObjectiveClass]) -> list[str]:
     if not costs:
         raise InvalidArgumentError(f"objective {objective.name!r} declares no metric to trade its value against")
     return [VALUE, costs[0]]
+
+
+@app.command()
+@user_errors
+def supernet(
+    space: Annotated[str, typer.Option(help="Layer space whose architectures the supernet holds.")] = "macro",
+    dataset: Annotated[str, typer.Option("--dataset", "--data", help="digits, synthetic or cifar10:PATH.")] = "digits",
+    epochs: Annotated[int, typer.Option(help="Training epochs (each step trains 4 subnets).")] = 10,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    out: Annotated[Path, typer.Option(help="Folder for supernet.pt.")] = Path("runs/supernet"),
+) -> None:
+    """Train a weight-sharing supernet once; then score architectures through it with
+    `vaenas search --objective supernet --supernet OUT` (milliseconds each) and retrain the
+    best stand-alone with `vaenas train --arch SEARCH_OUT --top 5`."""
+    import torch
+
+    from vaenas.objectives.image_data import load_image_data
+    from vaenas.objectives.supernet import MacroSupernet, save_supernet, train_supernet
+    from vaenas.spaces.macro import LayerSpace
+
+    check_count("epochs", epochs)
+    check_seed(seed)
+    check_can_write(out)
+    layers = make_space(space)
+    if not isinstance(layers, LayerSpace):
+        raise InvalidArgumentError(f"supernets are built for layer spaces such as macro, not {space!r}")
+    data = load_image_data(dataset, seed)
+    torch.manual_seed(seed)
+    net = MacroSupernet(layers, data)
+    with _progress() as progress:
+        task = progress.add_task(f"supernet on {space} / {dataset}", total=epochs, status="")
+        training = train_supernet(net, data, epochs, seed,
+                                  on_epoch=lambda e, n, loss: progress.update(task, completed=e, status=f"loss {loss:.3f}"))
+    path = save_supernet(out, net, dataset, training, seed)
+    console.print(f"supernet trained for {epochs} epochs ({training.steps} steps, {training.seconds:.0f} s) in {path}; "
+                  f"search it with: vaenas search --objective supernet --supernet {out}")
 
 
 LatentDim = Annotated[int, typer.Option(help="Latent dimensions (one Gaussian per architecture).")]

@@ -7,6 +7,8 @@ from vaenas.objectives import (  # noqa: F401  (each module registers its object
     imagevae,
     nb201_table,
     nbgraph_table,
+    proxy_objective,
+    supernet_objective,
 )
 from vaenas.objectives.base import OPTIMUM_TOLERANCE, Evaluation, Objective
 from vaenas.objectives.function import FunctionObjective

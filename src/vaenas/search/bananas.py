@@ -8,9 +8,9 @@ import torch
 from vaenas.search.encodings import adjacency_one_hot
 from vaenas.search.mlp import fit_mlp
 from vaenas.search.model_based import ModelBasedStrategy
+from vaenas.search.options import at_least
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
-from vaenas.search.options import at_least
 
 
 @STRATEGIES.register("bananas")

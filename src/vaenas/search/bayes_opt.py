@@ -11,10 +11,11 @@ import numpy as np
 from vaenas.errors import UnknownNameError
 from vaenas.search.acquisition import ACQUISITIONS, acquisition_values
 from vaenas.search.latent_surrogate import LatentSurrogateStrategy
+from vaenas.search.options import at_least, one_of
 from vaenas.search.output_warping import WARPS, check_warp, warp_values
+from vaenas.search.proxy_start import PROXY_COLUMNS, proxy_top_cells
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
-from vaenas.search.options import at_least, one_of
 
 
 @STRATEGIES.register("bo")
@@ -34,7 +35,8 @@ class LatentBO(LatentSurrogateStrategy):
     ImageNet16-120 against 45.5 / 42 / 65, best @ 100 higher on all three), confirmed on
     seeds 100-149 (README, Results)."""
 
-    option_rules = {"acquisition": one_of(*ACQUISITIONS), "patience": at_least(0), "warp": one_of(*WARPS)}
+    option_rules = {"acquisition": one_of(*ACQUISITIONS), "patience": at_least(0), "warp": one_of(*WARPS),
+                    "warm_start": one_of("none", *PROXY_COLUMNS)}
 
     name = "bo"
 
@@ -46,33 +48,19 @@ class LatentBO(LatentSurrogateStrategy):
         patience: int = 30,
         warp: str = "none",
         stay_local: bool = True,
+        warm_start: str = "none",
         **latent: Any,
     ) -> None:
         """Generated candidates are decoded around the 5 best observed architectures.
         `patience`: once the best value has not improved for that many observations,
         the candidates are the unseen one-change neighbours of the best architectures
-        (0: never), so that a search stuck away from the optimum checks around its best.
-        30 was chosen on NAS-Bench-201 seeds 0-19 (against 0 and 10) and confirmed on
-        seeds 100-149: the same median queries to the optimum on the three data sets,
-        and more seeds reaching it (CIFAR-100 49 of 50 against 46, ImageNet16-120 44
-        against 39, CIFAR-10 all 50).
-        `warp`: the monotone warp of observed values the GP is fitted to (see
-        output_warping: "none", "rank" or "log"). "log" was chosen on NAS-Bench-201 seeds
-        0-19 and confirmed there on seeds 100-149 (best @ 100 up on CIFAR-100, 73.513
-        against 73.391, and ImageNet16-120, 47.145 against 47.110; ImageNet median
-        queries to the optimum 87.5 against 59), but on NAS-Bench-Graph it found the
-        validation optimum less often (pubmed 2 of 50 seeds against 7, arxiv 13 against
-        30), so it is an option, not the default.
-        `stay_local`: once stalled, keep to the neighbours of the best architectures
-        (while any are unseen) when a neighbour improves the best, instead of going back
-        to the whole pool, until `patience` observations in a row bring no improvement
-        (then back to the pool, and so on: see _local_phase). Chosen on NAS-Bench-201
-        seeds 0-19 and confirmed on seeds 100-149 there and on NAS-Bench-Graph (cora,
-        pubmed, arxiv): best value @ 100 level or higher on all six data sets, as many
-        or more seeds at the optimum (README). Going back to the pool after a fruitless
-        local phase (it first stayed local for good) freed seeds stuck on a local
-        optimum: best @ 150 on seeds 100-149 CIFAR-10 94.37 against 94.36, ImageNet16-120
-        47.29 against 47.26, with best @ 100 level.
+        (0: never). `stay_local`: a local phase around the best goes on while it
+        improves, and ends (back to the pool) after `patience` fruitless observations.
+        `warp`: the monotone warp of observed values the GP is fitted to ("none", "rank"
+        or "log", see output_warping). `warm_start`: the initial design drawn from the
+        cells a zero-cost proxy ranks in its top 1% ("synflow", "params", "flops";
+        NAS-Bench-201, whose proxies ship with the package) instead of at random.
+        Why the defaults are what they are: docs/decisions/bo-defaults.md.
         `latent` holds the options of LatentSurrogateStrategy (features, generate,
         radius) and LatentStrategy (vae, n_init, pool_size)."""
         if acquisition not in ACQUISITIONS:
@@ -82,6 +70,12 @@ class LatentBO(LatentSurrogateStrategy):
         self.acquisition, self.patience, self.warp = acquisition, patience, warp
         self.stay_local = stay_local
         self._gp = self._new_gp()
+        self._warm = proxy_top_cells(space, warm_start) if warm_start != "none" else None
+
+    def _initial_design(self) -> Arch:
+        if self._warm is None:
+            return super()._initial_design()
+        return self._warm[int(self.rng.integers(len(self._warm)))]
 
     def _fit(self) -> None:
         self._gp.fit(self._x(self._observed), warp_values(np.asarray(self._values), self.warp))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import deque
 
 from vaenas.search.base import Strategy
+from vaenas.search.options import at_least
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces.base import Arch, SearchSpace
-from vaenas.search.options import at_least
 
 
 @STRATEGIES.register("re")

@@ -9,9 +9,9 @@ import torch
 
 from vaenas.search.latent_strategy import LatentStrategy
 from vaenas.search.mlp import fit_mlp
+from vaenas.search.options import at_least
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
-from vaenas.search.options import at_least
 
 
 @STRATEGIES.register("grad")

@@ -8,9 +8,9 @@ import numpy as np
 
 from vaenas.search.latent_pool import AUTOMATIC, LatentPool
 from vaenas.search.model_based import ModelBasedStrategy
+from vaenas.search.options import at_least
 from vaenas.spaces import Arch, SearchSpace
 from vaenas.vae import ArchVAE
-from vaenas.search.options import at_least
 
 
 class LatentStrategy(ModelBasedStrategy):

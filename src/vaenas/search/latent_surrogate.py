@@ -10,8 +10,8 @@ import numpy as np
 from vaenas.search.gp import LatentGP
 from vaenas.search.latent_features import FEATURES, LatentFeatures, check_features
 from vaenas.search.latent_strategy import LatentStrategy
-from vaenas.spaces import SearchSpace
 from vaenas.search.options import at_least, one_of
+from vaenas.spaces import SearchSpace
 
 
 class LatentSurrogateStrategy(LatentStrategy):

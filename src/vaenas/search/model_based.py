@@ -6,8 +6,8 @@ from __future__ import annotations
 from abc import abstractmethod
 
 from vaenas.search.base import Strategy
-from vaenas.spaces import Arch, SearchSpace
 from vaenas.search.options import at_least
+from vaenas.spaces import Arch, SearchSpace
 
 
 class ModelBasedStrategy(Strategy):

@@ -10,10 +10,10 @@ import numpy as np
 from vaenas.search.gp import LatentGP
 from vaenas.search.hypervolume_improvement import expected_hypervolume_improvement, reference_point
 from vaenas.search.latent_surrogate import LatentSurrogateStrategy
+from vaenas.search.options import at_least
 from vaenas.search.pareto_ranking import dominates, front_ranks
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
-from vaenas.search.options import at_least
 
 
 @STRATEGIES.register("mobo")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from vaenas.search.base import Strategy
+from vaenas.search.options import at_least
 from vaenas.search.pareto_ranking import survival_order
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces.base import Arch, SearchSpace
-from vaenas.search.options import at_least
 
 
 @STRATEGIES.register("nsga2")

@@ -8,9 +8,9 @@ import numpy as np
 import torch
 
 from vaenas.search.latent_strategy import LatentStrategy
+from vaenas.search.options import at_least, between
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
-from vaenas.search.options import at_least, between
 
 
 @STRATEGIES.register("rl")

@@ -3,8 +3,8 @@
 from vaenas.spaces import macro, nb201, nbgraph  # noqa: F401  (each module registers its space)
 from vaenas.spaces.base import Arch, SearchSpace
 from vaenas.spaces.cell import CellSpace
-from vaenas.spaces.macro import LayerSpace
 from vaenas.spaces.graph import END_OF_GRAPH, ArchGraph
+from vaenas.spaces.macro import LayerSpace
 from vaenas.spaces.registry import SPACES
 
 

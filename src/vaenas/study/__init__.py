@@ -1,13 +1,23 @@
-"""Studies: the trial loop, its storages and the run folder."""
+"""Studies: the trial loop (`study.py`), how one is created (`create.py`) and read
+(`load.py`), where trials are kept (`storages/`), where they run (`executors/`) and which
+stop early (`pruners/`)."""
 
 from vaenas.study.config import StudyConfig
 from vaenas.study.configured_study import ConfiguredStudy, StudyResult
-from vaenas.study.journal import Journal
-from vaenas.study.run_folder import JOURNAL_FILE, RESULTS_FILE, RunFolder
-from vaenas.study.storage import InMemoryStorage, Storage, TrialRecord, TrialStatus
+from vaenas.study.storages import (
+    JOURNAL_FILE,
+    RESULTS_FILE,
+    InMemoryStorage,
+    RunFolder,
+    SQLiteStorage,
+    Storage,
+    TrialRecord,
+    TrialStatus,
+    get_storage,
+)
 from vaenas.study.study import Study
 
 __all__ = [
-    "JOURNAL_FILE", "RESULTS_FILE", "ConfiguredStudy", "InMemoryStorage", "Journal", "RunFolder", "Storage",
-    "Study", "StudyConfig", "StudyResult", "TrialRecord", "TrialStatus",
+    "JOURNAL_FILE", "RESULTS_FILE", "ConfiguredStudy", "InMemoryStorage", "RunFolder", "SQLiteStorage", "Storage",
+    "Study", "StudyConfig", "StudyResult", "TrialRecord", "TrialStatus", "get_storage",
 ]

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from vaenas.errors import InvalidArgumentError
+from vaenas.study.arguments import check_workers
 from vaenas.study.config import StudyConfig
 from vaenas.study.configured_study import ConfiguredStudy, StudyResult
-from vaenas.study.arguments import check_workers
+from vaenas.study.executors.worker_lifetime import die_with_parent
 from vaenas.study.pareto import Criterion, HypervolumeScale, hypervolume_scale
-from vaenas.study.worker_lifetime import die_with_parent
 
 if TYPE_CHECKING:
     from vaenas.vae.archvae import EpochCallback

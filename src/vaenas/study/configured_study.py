@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from vaenas.study.config import StudyConfig
-from vaenas.study.executor_registry import EXECUTORS
+from vaenas.study.executors.registry import EXECUTORS
 from vaenas.study.pareto import Criterion, ParetoView, pareto_summary, pareto_view
-from vaenas.study.run_folder import RunFolder, write_pareto
-from vaenas.study.storage import TrialRecord, TrialStatus
+from vaenas.study.storages.base import TrialRecord, TrialStatus
+from vaenas.study.storages.folder import RunFolder, write_pareto
 from vaenas.study.study import ProgressCallback, Study
 
 if TYPE_CHECKING:

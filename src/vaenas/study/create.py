@@ -13,8 +13,7 @@ from vaenas.spaces import SearchSpace, make_space
 from vaenas.study.arguments import check_seed
 from vaenas.study.pareto import VALUE, Criterion
 from vaenas.study.pruners import Pruner, make_pruner, pruner_identity
-from vaenas.study.run_folder import RunFolder
-from vaenas.study.storage import InMemoryStorage, Storage
+from vaenas.study.storages import Storage, check_storage_spec, get_storage
 from vaenas.study.study import Study
 from vaenas.study.trial_log import ensure_handler, pretraining_logger
 from vaenas.vae import ArchVAE, cached_vae
@@ -64,13 +63,7 @@ def create_study(
     study object and takes the folder over."""
     ensure_handler()
     check_seed(seed)
-    if storage is not None and not isinstance(storage, (str, Path, Storage)):
-        raise InvalidArgumentError(f"storage must be None (in memory), a folder path or a Storage, got {storage!r}")
-    if isinstance(storage, str) and "://" in storage:
-        raise InvalidArgumentError(
-            f"storage {storage!r}: database URLs are not supported; pass a folder path, whose SQLite journal is "
-            "DIR/study.db (one study per folder)"
-        )
+    check_storage_spec(storage)
     chosen_pruner = make_pruner(pruner, pruner_options)
     if direction not in DIRECTIONS:
         raise InvalidArgumentError(f"direction must be maximize or minimize, got {direction!r}")
@@ -92,14 +85,11 @@ def create_study(
     identity = {"space": space.name, "space_definition": space.definition(), "strategy": strategy.name,
                 "seed": seed, "direction": direction, **({"strategy_options": options} if options else {}),
                 **({"objectives": objectives} if objectives else {}), **pruner_identity(chosen_pruner)}
-    folder = None
     if isinstance(storage, (str, Path)):
         earlier = _HELD.pop(Path(storage).resolve(), None)
         if earlier is not None:
             earlier.close()  # a second create in this process takes the folder over
-        folder = RunFolder(storage)
-        storage = folder.open()
-    storage = storage if storage is not None else InMemoryStorage()
+    storage, folder = get_storage(storage)
     try:
         study = Study(space, strategy, storage, identity, maximize=direction == "maximize", folder=folder,
                       criteria=chosen, pruner=chosen_pruner)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vaenas.study.run_folder import read_study
-from vaenas.study.storage import TrialRecord, TrialStatus
+from vaenas.study.storages.base import TrialRecord, TrialStatus
+from vaenas.study.storages.folder import read_study
 
 if TYPE_CHECKING:
     import pandas

@@ -14,7 +14,7 @@ from botorch.utils.multi_objective.pareto import is_non_dominated
 
 from vaenas.errors import InvalidArgumentError
 from vaenas.objectives import Objective
-from vaenas.study.storage import TrialRecord, TrialStatus
+from vaenas.study.storages.base import TrialRecord, TrialStatus
 
 VALUE = "value"
 """The criterion that is the objective's own value (what the search optimised)."""

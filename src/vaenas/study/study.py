@@ -18,12 +18,12 @@ from vaenas.search import Strategy
 from vaenas.search.base import Score
 from vaenas.spaces import Arch, SearchSpace
 from vaenas.study.arguments import check_count, check_workers
-from vaenas.study.executor_registry import EXECUTORS, ExecutorRequest, default_executor
-from vaenas.study.executors import BuiltProblem, Executor, Outcome, Problem, outcome_of
+from vaenas.study.executors.base import BuiltProblem, Executor, Outcome, Problem, outcome_of
+from vaenas.study.executors.registry import EXECUTORS, ExecutorRequest, default_executor
 from vaenas.study.pareto import Criterion, pareto_view
 from vaenas.study.pruners import NoPruner, Pruner
-from vaenas.study.run_folder import RunFolder
-from vaenas.study.storage import Storage, TrialRecord, TrialStatus
+from vaenas.study.storages.base import Storage, TrialRecord, TrialStatus
+from vaenas.study.storages.folder import RunFolder
 from vaenas.study.trial_log import logger
 from vaenas.study.trial_reports import TrialReports
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from vaenas.study.pruners import NoPruner, Pruner, PruningState
-from vaenas.study.storage import Storage
+from vaenas.study.storages.base import Storage
 
 _OPENED: dict[str, Storage] = {}
 """Journals opened by this (worker) process, by path."""
@@ -34,9 +34,9 @@ class TrialReports:
     def _store(self) -> Storage | None:
         if self._storage is None and self.journal is not None:
             if self.journal not in _OPENED:
-                from vaenas.study.journal import Journal
+                from vaenas.study.storages.sqlite import SQLiteStorage
 
-                _OPENED[self.journal] = Journal(Path(self.journal))
+                _OPENED[self.journal] = SQLiteStorage(Path(self.journal))
             self._storage = _OPENED[self.journal]
         return self._storage
 

@@ -8,6 +8,7 @@ import json
 import os
 import time
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +71,22 @@ def default_cache_dir() -> Path:
     return Path(base) / "vaenas"
 
 
+MODEL_SOURCES = ("model.py", "archvae.py", "node_decoder.py", "tensors.py", "pretrain.py")
+"""The modules that define the VAE and its training: their text is part of the cache key."""
+
+
+@cache
+def code_digest() -> str:
+    """A digest of the VAE's code, so that a VAE cached by other code is never used."""
+    folder = Path(__file__).parent
+    return hashlib.sha1(b"".join((folder / name).read_bytes() for name in MODEL_SOURCES)).hexdigest()[:10]
+
+
 def cache_folder(space: SearchSpace, config: VAEConfig, cache_dir: Path | None = None) -> Path:
-    """Where the cache keeps the VAE of `space` and `config` (a digest of the settings)."""
-    settings = {**asdict(config), **({"space": space.definition()} if space.definition() else {})}
+    """Where the cache keeps the VAE of `space` and `config`: a digest of the settings and
+    of the code that trains it."""
+    settings = {**asdict(config), **({"space": space.definition()} if space.definition() else {}),
+                "code": code_digest()}
     digest = hashlib.sha1(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:10]
     return (cache_dir or default_cache_dir()) / f"{space.name}-v{CHECKPOINT_VERSION}-{digest}"
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from vaenas.study.storage import TrialStatus
+from vaenas.study.storages.base import TrialStatus
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from vaenas.study.pruners.base import Pruner, PruningState
-from vaenas.study.storage import TrialStatus
+from vaenas.study.storages.base import TrialStatus
 
 
 class MedianPruner(Pruner):

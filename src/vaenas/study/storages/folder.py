@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from vaenas.errors import DataError, InvalidArgumentError, JournalError, StudyLockedError
-from vaenas.study.journal import Journal
-from vaenas.study.storage import TrialRecord
+from vaenas.study.storages.base import TrialRecord
+from vaenas.study.storages.sqlite import SQLiteStorage
 
 JOURNAL_FILE = "study.db"
 RESULTS_FILE = "results.json"
@@ -33,7 +33,7 @@ class RunFolder:
         self.path = Path(path)
         self._lock: int | None = None
 
-    def open(self) -> Journal:
+    def open(self) -> SQLiteStorage:
         """Takes the folder's lock and opens its journal."""
         try:
             self.path.mkdir(parents=True, exist_ok=True)
@@ -51,7 +51,7 @@ class RunFolder:
                 "(--out, or create_study's storage), or read it meanwhile with vaenas.load_study"
             ) from None
         try:
-            return Journal(self.path / JOURNAL_FILE)
+            return SQLiteStorage(self.path / JOURNAL_FILE)
         except JournalError:
             self.close()
             raise
@@ -113,7 +113,7 @@ def read_study(path: Path) -> tuple[dict[str, Any], list[TrialRecord]]:
     lock (a running study may be read while it writes)."""
     if not (path / JOURNAL_FILE).is_file():
         raise DataError(f"{path} holds no study ({JOURNAL_FILE} is missing); pass the folder of a study (vaenas search --out, or create_study's storage)")
-    journal = Journal(path / JOURNAL_FILE)
+    journal = SQLiteStorage(path / JOURNAL_FILE)
     try:
         return journal.stored_config(), journal.trials()
     finally:

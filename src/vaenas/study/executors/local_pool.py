@@ -11,8 +11,8 @@ from typing import Any
 
 from vaenas.objectives.reporting import ReportSink
 from vaenas.study.arguments import check_workers
-from vaenas.study.executors import Executor, Outcome, Problem, evaluate_in_worker
-from vaenas.study.worker_lifetime import die_with_parent
+from vaenas.study.executors.base import Executor, Outcome, Problem, evaluate_in_worker
+from vaenas.study.executors.worker_lifetime import die_with_parent
 
 POLL_SECONDS = 0.2
 
@@ -37,7 +37,7 @@ class _Worker:
     trial: int | None = None
 
 
-class ProcessPoolExecutor(Executor):
+class LocalPoolExecutor(Executor):
     """`workers` spawned processes, each fed through its own queue."""
 
     def __init__(self, problem: Problem, workers: int, reports: ReportSink | None = None) -> None:

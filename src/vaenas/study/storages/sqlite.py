@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vaenas.errors import JournalError
-from vaenas.study.storage import Storage, TrialRecord, TrialStatus
+from vaenas.study.storages.base import Storage, TrialRecord, TrialStatus
 
 STUDY_TABLE = "CREATE TABLE IF NOT EXISTS study (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 TRIALS_TABLE = """CREATE TABLE IF NOT EXISTS trials (
@@ -47,7 +47,7 @@ ADDED_LATER = ("intermediate",)
 """Tables that journals written before pruning lack: added when such a journal opens."""
 
 
-class Journal(Storage):
+class SQLiteStorage(Storage):
     """Reads and appends the trials of one study in `path` (an SQLite file).
 
     A journal that is damaged (not SQLite, a table or column missing, trials without the
@@ -218,7 +218,7 @@ class _Reading:
     """Turns an SQLite error while reading (a damaged page, a missing table) into one
     JournalError naming the file."""
 
-    def __init__(self, journal: Journal, what: str) -> None:
+    def __init__(self, journal: SQLiteStorage, what: str) -> None:
         self._journal, self._what = journal, what
 
     def __enter__(self) -> None:
@@ -265,7 +265,7 @@ class _Transaction:
     or schema: the study never writes a row its own schema refuses) becomes one
     JournalError naming the file."""
 
-    def __init__(self, journal: Journal) -> None:
+    def __init__(self, journal: SQLiteStorage) -> None:
         self._journal = journal
 
     def __enter__(self) -> None:

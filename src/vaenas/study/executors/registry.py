@@ -9,7 +9,8 @@ from vaenas.objectives import Objective
 from vaenas.objectives.reporting import ReportSink
 from vaenas.registry import Registry
 from vaenas.spaces import SearchSpace
-from vaenas.study.executors import Executor, InProcessExecutor, Problem
+from vaenas.study.executors.base import Executor, Problem
+from vaenas.study.executors.in_process import InProcessExecutor
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,14 @@ def _in_process(request: ExecutorRequest) -> Executor:
 
 @EXECUTORS.register("pool")
 def _pool(request: ExecutorRequest) -> Executor:
-    from vaenas.study.process_pool import ProcessPoolExecutor
+    from vaenas.study.executors.local_pool import LocalPoolExecutor
 
-    return ProcessPoolExecutor(request.problem, request.workers or 2, request.reports)
+    return LocalPoolExecutor(request.problem, request.workers or 2, request.reports)
 
 
 @EXECUTORS.register("ray")
 def _ray(request: ExecutorRequest) -> Executor:
-    from vaenas.study.ray_executor import RayExecutor
+    from vaenas.study.executors.ray import RayExecutor
 
     return RayExecutor(request.problem, request.address, request.workers, request.reports)
 

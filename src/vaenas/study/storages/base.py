@@ -1,13 +1,12 @@
-"""Where a study's trials are kept: one interface, in memory or in an SQLite journal.
+"""What a study's storage provides: one interface, whatever keeps the trials.
 
-The study loop only talks to `Storage`; `InMemoryStorage` serves a library user who needs
-no files, `Journal` (journal.py) a study that must survive a kill and be resumed."""
+The study loop only talks to `Storage`. A new storage (a database server, say) is one
+module in this package that subclasses it, plus one branch of `get_storage`."""
 
 from __future__ import annotations
 
-import time
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -114,46 +113,3 @@ class Storage(ABC):
                 f"{self.location} holds a study with another configuration: {', '.join(diff)}; "
                 "use another storage folder (--out) or the same options to resume it"
             )
-
-
-class InMemoryStorage(Storage):
-    """Trials in a list: nothing written, nothing survives the process."""
-
-    def __init__(self) -> None:
-        self._config: dict[str, Any] = {}
-        self._trials: list[TrialRecord] = []
-        self._reports: dict[int, dict[int, float]] = {}
-
-    def stored_config(self) -> dict[str, Any]:
-        return dict(self._config)
-
-    def _record_config(self, config: dict[str, Any]) -> None:
-        self._config = dict(config)
-
-    def start_trial(self, arch_key: str, arch: str) -> int:
-        if any(t.arch_key == arch_key for t in self._trials):
-            raise ValueError(f"architecture {arch} is already a trial of this study")
-        number = len(self._trials)
-        self._trials.append(TrialRecord(number, arch_key, arch, TrialStatus.RUNNING, None, {}, 1, time.time(), None))
-        return number
-
-    def restart_trial(self, number: int) -> None:
-        trial = self._trials[number]
-        self._trials[number] = replace(trial, attempts=trial.attempts + 1, started_at=time.time())
-
-    def finish_trial(self, number: int, status: TrialStatus, value: float | None, metrics: dict[str, Any]) -> None:
-        self._trials[number] = replace(
-            self._trials[number], status=status, value=value, metrics=dict(metrics), finished_at=time.time()
-        )
-
-    def trials(self) -> list[TrialRecord]:
-        return list(self._trials)
-
-    def trial(self, number: int) -> TrialRecord:
-        return self._trials[number]
-
-    def report(self, number: int, step: int, value: float) -> None:
-        self._reports.setdefault(number, {})[step] = value
-
-    def intermediate_values(self) -> dict[int, dict[int, float]]:
-        return {n: dict(steps) for n, steps in self._reports.items()}

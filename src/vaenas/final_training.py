@@ -1,5 +1,5 @@
-"""`vaenas train`: the architecture a search chose, trained once more on the whole
-training split and saved with what it scored."""
+"""`vaenas train`: the architecture a search chose (or its top k), trained once more
+stand-alone and saved with what it scored."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 from vaenas.errors import InvalidArgumentError
 from vaenas.objectives import Objective
 from vaenas.spaces import make_space
-from vaenas.study.run_folder import read_best_arch, write_trained
+from vaenas.study.storages import TrialStatus
+from vaenas.study.storages.folder import read_best_arch, write_trained
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,19 @@ def chosen_arch(arch: str, objective: Objective) -> str:
     text = read_best_arch(Path(arch), space.name) if Path(arch).suffix == ".json" else arch
     space.parse(text)
     return text
+
+
+def top_archs(folder: Path, k: int, objective: Objective) -> list[str]:
+    """The `k` best complete trials of the study in `folder` (best first), e.g. those a
+    supernet search ranked highest, to retrain stand-alone."""
+    from vaenas.study.load import load_study
+
+    study = load_study(folder)
+    complete = sorted((t for t in study.trials if t.status is TrialStatus.COMPLETE and t.value is not None),
+                      key=lambda t: t.value, reverse=study.maximize)  # type: ignore[arg-type,return-value]
+    if not complete:
+        raise InvalidArgumentError(f"{folder} holds no complete trial to retrain")
+    return [chosen_arch(t.arch, objective) for t in complete[:k]]
 
 
 def train_chosen(objective: Objective, arch: str, out: Path, settings: dict[str, Any]) -> TrainedResult:

@@ -6,7 +6,7 @@ from typing import Any
 
 from vaenas.errors import MissingExtraError
 from vaenas.objectives.reporting import ReportSink
-from vaenas.study.executors import Executor, Outcome, Problem, evaluate_in_worker
+from vaenas.study.executors.base import Executor, Outcome, Problem, evaluate_in_worker
 
 POLL_SECONDS = 1.0
 

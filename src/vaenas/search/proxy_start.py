@@ -1,0 +1,25 @@
+"""A zero-cost warm start: the cells a proxy ranks best, from the proxies that ship for
+NAS-Bench-201, for a model-based strategy's initial design."""
+
+from __future__ import annotations
+
+from vaenas.errors import InvalidArgumentError
+from vaenas.objectives.nb201_proxies import PROXY_COLUMNS, load_proxies
+from vaenas.spaces.base import Arch, SearchSpace
+
+TOP_SHARE = 0.01
+"""The share of the space, best by the proxy, that the initial design is drawn from."""
+
+
+def proxy_top_cells(space: SearchSpace, proxy: str) -> list[Arch]:
+    """The top TOP_SHARE of the space's cells by `proxy`, best first."""
+    if space.name != "nb201":
+        raise InvalidArgumentError(
+            f"warm_start reads the zero-cost proxies that ship for nb201; space {space.name!r} has none"
+        )
+    table = load_proxies()
+    ranked = sorted(table, key=lambda text: table[text][proxy], reverse=True)
+    return [space.parse(text) for text in ranked[: max(1, int(len(ranked) * TOP_SHARE))]]
+
+
+__all__ = ["PROXY_COLUMNS", "proxy_top_cells"]
