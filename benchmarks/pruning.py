@@ -41,9 +41,14 @@ def parse_seeds(text: str) -> list[int]:
 
 
 def run_one(job: dict) -> dict:
+    import logging
+
     import torch
 
+    import vaenas
+
     torch.set_num_threads(1)
+    vaenas.set_verbosity(logging.WARNING)
     started = time.perf_counter()
     trials = _optuna_native(job) if job["strategy"] == "optuna-native" else _vaenas(job)
     seconds = time.perf_counter() - started
@@ -64,7 +69,8 @@ def run_one(job: dict) -> dict:
 def _objective(job: dict, seed: int = 0):
     from vaenas.objectives import make_objective
 
-    return make_objective("classifier", job["data"], epochs=job["epochs"], seed=seed)
+    subset = {"subset": job["subset"]} if job.get("subset") else {}
+    return make_objective("classifier", job["data"], epochs=job["epochs"], seed=seed, **subset)
 
 
 def _vaenas(job: dict) -> list[dict]:
@@ -214,6 +220,7 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=60)
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--data", default="digits")
+    parser.add_argument("--subset", type=int, help="train on the first N training images (digits: a harder task)")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--label", help="the heading of this run in the docs page")
@@ -230,7 +237,8 @@ def main() -> None:
         print(json.dumps(saved["provenance"]))
         print_table(summarise(saved["runs"]))
         return
-    jobs = [{"strategy": s, "pruner": p, "seed": k, "trials": args.trials, "epochs": args.epochs, "data": args.data}
+    jobs = [{"strategy": s, "pruner": p, "seed": k, "trials": args.trials, "epochs": args.epochs, "data": args.data,
+             "subset": args.subset}
             for s in args.strategies.split(",") for p in args.pruners.split(",") for k in parse_seeds(args.seeds)]
     if "bo" in args.strategies.split(","):  # pretrain (or load) the macro VAE once, before the workers start
         from vaenas.spaces import make_space

@@ -17,9 +17,11 @@ import argparse
 import json
 import multiprocessing
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+from provenance import provenance
 
 from vaenas.objectives import OPTIMUM_TOLERANCE, make_objective
 from vaenas.report import curves, queries_to_regret
@@ -61,6 +63,7 @@ def main() -> None:
     parser.add_argument("--options", default="{}", help="constructor options as JSON")
     parser.add_argument("--vae", default="{}", help="VAEConfig settings as JSON (default: the defaults)")
     parser.add_argument("--budget", type=int, default=150)
+    parser.add_argument("--out", type=Path, help="append the figures and their provenance to this JSON-lines file")
     args = parser.parse_args()
     first, last = (int(s) for s in args.seeds.split("-"))
     options, vae_options = json.loads(args.options), json.loads(args.vae)
@@ -72,6 +75,14 @@ def main() -> None:
     best = curves(results)
     reach = {t: queries_to_regret(results, t) for t in (0.2, 0.0)}
     reached_optimum = sum(r.regret is not None and r.regret <= OPTIMUM_TOLERANCE for r in results)
+    figures = {"strategy": args.strategy, "options": options, "vae": vae_options, "dataset": args.dataset,
+               "seeds": args.seeds, "median_queries_to_regret_0.2": reach[0.2], "median_queries_to_optimum": reach[0.0],
+               "seeds_at_optimum": reached_optimum, "n_seeds": len(results),
+               "best_at_50": float(best[:, 49].mean()), "best_at_100": float(best[:, min(99, args.budget - 1)].mean()),
+               "seconds_per_ask": float(np.mean([r.ask_seconds for r in results]))}
+    if args.out:
+        with args.out.open("a") as f:
+            f.write(json.dumps({"provenance": provenance(), **figures}) + "\n")
     print(
         f"{args.strategy} {json.dumps(options)} VAE {json.dumps(vae_options)} on {args.dataset}, seeds {args.seeds}: "
         f"median queries to regret<=0.2 {reach[0.2] or 'not reached'}, to 0 {reach[0.0] or 'not reached'} "

@@ -61,12 +61,13 @@ def strategy_options(cls: type[Strategy]) -> dict[str, Any]:
     """Option name -> default, from the constructors of `cls` and of the base classes it
     passes `**options` on to (a latent strategy's n_init, pool_size ...)."""
     options: dict[str, Any] = {}
+    fixed = getattr(cls, "fixed_options", ())
     for klass in cls.__mro__:
         if "__init__" not in vars(klass):
             continue
         parameters = inspect.signature(vars(klass)["__init__"]).parameters.values()
         for p in parameters:
-            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in NOT_OPTIONS:
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in (*NOT_OPTIONS, *fixed):
                 options.setdefault(p.name, p.default)
         if not any(p.kind is p.VAR_KEYWORD for p in parameters):
             break

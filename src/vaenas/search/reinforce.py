@@ -21,6 +21,8 @@ class LatentReinforce(LatentStrategy):
     baseline."""
 
     option_rules = {"lr": at_least(0), "baseline_decay": between(0, 1)}
+    fixed_options = ("n_init",)
+    """The policy samples from the start: it has no random initial design to size."""
 
     name = "rl"
 
