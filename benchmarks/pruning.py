@@ -32,6 +32,13 @@ OPTUNA_PRUNERS = {"asha": "SuccessiveHalvingPruner", "median": "MedianPruner", "
                   "none": "NopPruner"}
 
 
+def parse_pruner(spec: str) -> tuple[str, dict[str, int]]:
+    """`asha` or `asha:reduction_factor=4` (options joined by `;`)."""
+    name, _, rest = spec.partition(":")
+    options = {k: int(v) for k, v in (item.split("=") for item in rest.split(";") if item)}
+    return name, options
+
+
 def parse_seeds(text: str) -> list[int]:
     """`0-4` or `0,3,7`."""
     if "-" in text:
@@ -76,8 +83,9 @@ def _objective(job: dict, seed: int = 0):
 def _vaenas(job: dict) -> list[dict]:
     import vaenas
 
-    study = vaenas.create_study(space="macro", strategy=job["strategy"], seed=job["seed"], pruner=job["pruner"],
-                                pruner_options=job.get("pruner_options") or None)
+    name, options = parse_pruner(job["pruner"])
+    study = vaenas.create_study(space="macro", strategy=job["strategy"], seed=job["seed"], pruner=name,
+                                pruner_options=options or None)
     study.optimize(_objective(job), n_trials=job["trials"])
     rows = [{"arch": t.arch, "status": t.status.value, "value": t.value,
              "epochs": int(t.metrics.get("pruned_at", t.metrics.get("epochs", 0))),
@@ -96,9 +104,10 @@ def _optuna_native(job: dict) -> list[dict]:
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     space, objective = make_space("macro"), _objective(job)
-    pruner_class = getattr(optuna.pruners, OPTUNA_PRUNERS[job["pruner"]])
+    name, options = parse_pruner(job["pruner"])
+    pruner_class = getattr(optuna.pruners, OPTUNA_PRUNERS[name])
     study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=job["seed"]),
-                                pruner=pruner_class())
+                                pruner=pruner_class(**options))
     rows: list[dict] = []
 
     def fit(trial: optuna.Trial) -> float:

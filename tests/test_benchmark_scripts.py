@@ -29,3 +29,11 @@ def test_the_supernet_trust_script_runs(tmp_path):
                    check=True, capture_output=True, text=True, timeout=600)
     saved = json.loads(result.read_text())
     assert len(saved["trust"]["supernet_scores"]) == 3 and saved["provenance"]["command"]
+
+
+def test_the_proxy_script_checks_the_shipped_table(tmp_path):
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "nb201_proxies.py"), "--check", "2"], check=True,
+                          capture_output=True, text=True, timeout=300)
+    assert "2 cells recomputed" in done.stdout
+    worst = float(done.stdout.split("largest relative difference")[1])
+    assert worst < 1e-5
