@@ -3,6 +3,7 @@ docs names the run it came from."""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import subprocess
@@ -32,3 +33,11 @@ def provenance_line(prov: dict) -> str:
     return (f"Command: `python {prov['command']}`; vaenas {prov['vaenas']}, commit {prov['commit']}"
             f"{' (with uncommitted changes)' if prov.get('uncommitted_source_changes') else ''}, torch {prov['torch']}, "
             f"Python {prov['python']}, {prov['cores']} cores, {prov['date']}.")
+
+
+def save_result(path: Path | None, result: dict) -> None:
+    """Writes a result file (when a path is given), its folder created."""
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result) + "\n")

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from provenance import provenance, provenance_line
+from provenance import provenance, provenance_line, save_result
 
 OPTUNA_PRUNERS = {"asha": "SuccessiveHalvingPruner", "median": "MedianPruner", "hyperband": "HyperbandPruner",
                   "none": "NopPruner"}
@@ -221,6 +221,33 @@ def markdown(saved: list[dict]) -> str:
     return "\n".join(out)
 
 
+def plot_curves(runs: list[dict], path: Path) -> None:
+    """Mean best validation accuracy found against epochs spent, one line per strategy
+    and pruner (a run counts its final best after its last epoch)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    grid = np.arange(0, max(r["epochs_trained"] for r in runs) + 1, 4)
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for strategy, pruner in sorted({(r["strategy"], r["pruner"]) for r in runs}):
+        group = [r for r in runs if r["strategy"] == strategy and r["pruner"] == pruner]
+        curves = []
+        for run in group:
+            spent = np.array([e for e, b in run["curve"] if b is not None])
+            best = np.array([b for _, b in run["curve"] if b is not None])
+            index = np.searchsorted(spent, grid, side="right") - 1
+            curves.append(np.where(index >= 0, best[np.clip(index, 0, None)], np.nan))
+        ax.plot(grid, np.nanmean(curves, axis=0), label=f"{strategy}, {pruner}",
+                linestyle="-" if pruner == "none" else "--")
+    ax.set_xlabel("epochs trained")
+    ax.set_ylabel("best validation accuracy found (%)")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strategies", default="bo,re,optuna-native")
@@ -236,7 +263,13 @@ def main() -> None:
     parser.add_argument("--table", type=Path, help="print the summary of a saved result file and stop")
     parser.add_argument("--markdown", type=Path, nargs="+", metavar=("PAGE", "RESULT"),
                         help="write PAGE (markdown) from the saved RESULT files and stop")
+    parser.add_argument("--plot", type=Path, nargs=2, metavar=("PNG", "RESULT"),
+                        help="draw best accuracy against epochs of a saved RESULT file and stop")
     args = parser.parse_args()
+    if args.plot:
+        png, saved = args.plot
+        plot_curves(json.loads(saved.read_text())["runs"], png)
+        return
     if args.markdown:
         page, *files = args.markdown
         page.write_text(markdown([json.loads(Path(f).read_text()) for f in files]) + "\n")
@@ -260,10 +293,7 @@ def main() -> None:
             runs.append(done)
             print(f"{done['strategy']} {done['pruner']} seed {done['seed']}: best {done['best_value']:.2f}, "
                   f"{done['epochs_trained']} epochs, {done['seconds']:.0f} s", flush=True)
-    result = {"provenance": provenance(), "label": args.label, "runs": runs}
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result) + "\n")
+    save_result(args.out, {"provenance": provenance(), "label": args.label, "runs": runs})
     print_table(summarise(runs))
 
 

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from provenance import provenance, provenance_line
+from provenance import provenance, provenance_line, save_result
 
 SUBNETS_PER_STEP = 4
 
@@ -162,9 +162,7 @@ def main() -> None:
               f"{r['epochs']} epochs")
     result = {"provenance": provenance(), "args": vars(args) | {"out": str(args.out)}, "trust": measured,
               "end_to_end": e2e}
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result) + "\n")
+    save_result(args.out, result)
     print(markdown(result))
 
 

@@ -219,6 +219,7 @@ def search(
     config.check_names()
     if out is None:
         out = Path("runs") / "-".join([*_study_label(config), strategy, f"seed{seed}"])
+    check_can_write(out)  # before a VAE is pretrained
     check_workers(workers)
     if ray_address and executor not in (None, "ray"):
         raise InvalidArgumentError("--ray-address goes with --executor ray")
@@ -360,6 +361,7 @@ def compare(
         vae_cache=str(vae_cache) if vae_cache else None, pruner=pruner, pruner_options=_pruner_options(pruner_option),
     )
     options = parse_scoped_options(strategy_option or [], names)
+    check_can_write(out)
     resume = f"finished studies are saved in {out}/runs; run the same command to go on"
     with _progress() as progress, _saved_on_interrupt(resume):
         on_pretrain_epoch = _pretraining_bar(progress, space)

@@ -78,9 +78,13 @@ def check_can_write(folder: Path) -> None:
     while not existing.exists():
         existing = existing.parent
     if not existing.is_dir():
-        raise InvalidArgumentError(f"cannot write to {folder}: {existing} is a file, not a folder; choose another output path")
+        raise InvalidArgumentError(
+            f"cannot write to output folder {folder}: {existing} is a file, not a folder; choose another output path"
+        )
     if not os.access(existing, os.W_OK):
-        raise InvalidArgumentError(f"cannot write to {folder}: {existing} is not writable; choose another output path")
+        raise InvalidArgumentError(
+            f"cannot write to output folder {folder}: {existing} is not writable; choose another output path"
+        )
 
 
 def write_trained(out: Path, artifact: Any, summary: dict[str, Any]) -> Path:
