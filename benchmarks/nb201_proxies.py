@@ -52,27 +52,6 @@ def write_all(processes: int) -> None:
     print(f"{len(rows)} cells in {seconds:.0f} s ({seconds / len(rows) * processes:.3f} s per cell per process)")
 
 
-def exact_counts() -> None:
-    """Rewrites the params and FLOPs columns of the shipped table as exact integers,
-    keeping its synflow column (a table written before counts were stored whole)."""
-    import gzip
-
-    import torch
-
-    from vaenas.objectives.nb201_network import Nb201Network
-    from vaenas.objectives.proxies import flops, params
-    from vaenas.spaces import make_space
-
-    torch.set_num_threads(1)
-    space, table = make_space("nb201"), load_proxies()
-    rows = []
-    for text, values in table.items():
-        network = Nb201Network(space.parse(text))
-        rows.append(f"{text},{values['synflow']:.6g},{params(network):.0f},{flops(network):.0f}")
-    with gzip.open(proxies_path(), "wt") as f:
-        f.write("arch," + ",".join(PROXY_COLUMNS) + "\n" + "\n".join(rows) + "\n")
-
-
 def check(n: int) -> None:
     from vaenas.spaces import make_space
 
@@ -127,7 +106,6 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--check", type=int, help="recompute N random cells and compare with the shipped table")
     parser.add_argument("--spearman", action="store_true", help="rank correlation with the table's accuracy")
-    parser.add_argument("--exact-counts", action="store_true", help="rewrite params and FLOPs as exact integers")
     parser.add_argument("--out", type=Path, help="with --spearman: the result file to write")
     parser.add_argument("--markdown", type=Path, nargs=2, metavar=("PAGE", "RESULT"),
                         help="write the docs page PAGE from a saved --spearman RESULT")
@@ -135,8 +113,6 @@ def main() -> None:
     if args.markdown:
         page, result = args.markdown
         page.write_text(markdown(json.loads(result.read_text())))
-    elif args.exact_counts:
-        exact_counts()
     elif args.check:
         check(args.check)
     elif args.spearman:
