@@ -11,12 +11,12 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 def test_the_pruning_benchmark_runs_and_renders_its_page(tmp_path):
     result = tmp_path / "pruning.json"
     subprocess.run([sys.executable, str(BENCHMARKS / "pruning.py"), "--strategies", "re,optuna-native",
-                    "--pruners", "none,asha", "--seeds", "0", "--trials", "4", "--epochs", "3", "--data", "synthetic",
+                    "--pruners", "none,asha", "--seeds", "0", "--trials", "3", "--epochs", "2", "--data", "synthetic",
                     "--processes", "1", "--out", str(result)], check=True, capture_output=True, text=True, timeout=600)
     saved = json.loads(result.read_text())
     assert saved["provenance"]["commit"] and len(saved["runs"]) == 4
     unpruned = [r for r in saved["runs"] if r["pruner"] == "none"]
-    assert all(r["epochs_trained"] == 12 and r["n_pruned"] == 0 for r in unpruned)
+    assert all(r["epochs_trained"] == 6 and r["n_pruned"] == 0 for r in unpruned)
     page = tmp_path / "pruning.md"
     subprocess.run([sys.executable, str(BENCHMARKS / "pruning.py"), "--markdown", str(page), str(result)], check=True)
     assert "| re | asha | 1 |" in page.read_text()

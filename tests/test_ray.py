@@ -81,3 +81,15 @@ def test_killed_ray_worker_has_its_trial_retried(local_ray, tmp_path):
     assert result.n_trials == 4 and all(t[2] == "complete" for t in trials)
     assert len({t[1] for t in trials}) == 4
     assert max(t[3] for t in trials) == 2  # one trial ran twice, none more
+
+
+
+def test_ray_workers_prune_through_the_journal(local_ray, tmp_path):
+    config = StudyConfig(space="macro", objective="classifier", dataset="synthetic", strategy="rs", budget=8,
+                         objective_options={"epochs": 3}, pruner="asha", pruner_options={"reduction_factor": 2})
+    result = ConfiguredStudy(config, tmp_path, executor="ray", workers=2).run()
+    statuses = [t[2] for t in rows(tmp_path)]
+    assert result.n_trials == 8 and "running" not in statuses and "failed" not in statuses
+    assert result.n_pruned == statuses.count("pruned") >= 1
+    with sqlite3.connect(tmp_path / "study.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM intermediate").fetchone()[0] >= 8  # every trial reported epoch 1
