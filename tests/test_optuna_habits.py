@@ -126,3 +126,14 @@ def test_several_objectives_without_a_strategy_search_with_mobo(tmp_path):
     result = CliRunner().invoke(app, ["search", "--space", "nbgraph", "--objectives", "accuracy,latency",
                                       "-S", "population_size=3", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "strategy 'mobo' has no option 'population_size'" in result.output
+
+
+def test_the_dataframe_gives_datetimes_and_durations(tmp_path):
+    import pandas
+
+    with vaenas.create_study(space=cells(), strategy="rs", storage=tmp_path) as study:
+        study.optimize(conv_count, n_trials=3)
+        frame = study.trials_dataframe()
+    assert pandas.api.types.is_datetime64_any_dtype(frame["started_at"])
+    assert (frame["duration"] >= pandas.Timedelta(0)).all()
+    assert list(vaenas.load_study(tmp_path).trials_dataframe().columns) == list(frame.columns)

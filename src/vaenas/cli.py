@@ -423,7 +423,7 @@ def pareto(
     """The trade-off in a study's trials: writes FOLDER/pareto.json (the non-dominated
     trials and their hypervolume) and a picture with the dominated trials faded."""
     check_can_write(out.parent if out else folder)
-    config, trials = read_study(folder)
+    config, trials, _ = read_study(folder)
     objective = OBJECTIVES.get(config["objective"])
     names = _names(objectives) or config.get("objectives") or _default_criteria(objective)
     view = pareto_view(trials, criteria(names, objective))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from vaenas.study.storages.base import TrialRecord, TrialStatus
 from vaenas.study.storages.folder import read_study
+from vaenas.study.trials_frame import trials_frame
 
 if TYPE_CHECKING:
     import pandas
@@ -20,6 +21,8 @@ class StudySnapshot:
 
     config: dict[str, Any]
     trials: list[TrialRecord]
+    reports: dict[int, dict[int, float]]
+    """Intermediate values: trial number -> step -> value."""
 
     @property
     def maximize(self) -> bool:
@@ -47,16 +50,11 @@ class StudySnapshot:
         return None if self.best_trial is None else self.best_trial.arch
 
     def trials_dataframe(self) -> pandas.DataFrame:
-        import pandas
-
-        rows = [{"number": t.number, "arch": t.arch, "status": t.status.value, "value": t.value,
-                 "attempts": t.attempts, "started_at": t.started_at, "finished_at": t.finished_at, **t.metrics}
-                for t in self.trials]
-        return pandas.DataFrame(rows)
+        return trials_frame(self.trials, self.reports)
 
 
 def load_study(storage: str | Path) -> StudySnapshot:
     """The trials of the study in folder `storage` as they are now, read-only; call it
     again to see new ones. Works while the study runs in another process."""
-    config, trials = read_study(Path(storage))
-    return StudySnapshot(config, trials)
+    config, trials, reports = read_study(Path(storage))
+    return StudySnapshot(config, trials, reports)

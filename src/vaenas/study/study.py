@@ -26,6 +26,7 @@ from vaenas.study.storages.base import Storage, TrialRecord, TrialStatus
 from vaenas.study.storages.folder import RunFolder
 from vaenas.study.trial_log import logger
 from vaenas.study.trial_reports import TrialReports
+from vaenas.study.trials_frame import trials_frame
 
 if TYPE_CHECKING:
     import pandas
@@ -163,21 +164,9 @@ class Study:
         return pareto_view(self.storage.trials(), self.criteria).front()
 
     def trials_dataframe(self) -> pandas.DataFrame:
-        """One row per trial: number, arch, status, value, attempts, start and end times,
-        the intermediate values it reported (step -> value), then one column per metric."""
-        import pandas
-
-        reports = self.storage.intermediate_values()
-        rows = [
-            {
-                "number": t.number, "arch": t.arch, "status": t.status.value, "value": t.value,
-                "attempts": t.attempts, "started_at": t.started_at, "finished_at": t.finished_at,
-                "intermediate_values": reports.get(t.number, {}), **t.metrics,
-            }
-            for t in self.storage.trials()
-        ]
-        columns = ["number", "arch", "status", "value", "attempts", "started_at", "finished_at", "intermediate_values"]
-        return pandas.DataFrame(rows, columns=list(dict.fromkeys(columns + [k for r in rows for k in r])))
+        """One row per trial (see `trials_frame`): number, arch, status, value, attempts,
+        start, end, duration, intermediate values, then one column per metric."""
+        return trials_frame(self.storage.trials(), self.storage.intermediate_values())
 
     def close(self) -> None:
         if self._closed:

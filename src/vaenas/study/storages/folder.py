@@ -112,14 +112,17 @@ def write_pareto(path: Path, summary: dict[str, Any]) -> None:
     write_json_atomic(path / PARETO_FILE, summary)
 
 
-def read_study(path: Path) -> tuple[dict[str, Any], list[TrialRecord]]:
-    """The stored configuration and trials of a study folder, read without taking its
-    lock (a running study may be read while it writes)."""
+def read_study(path: Path) -> tuple[dict[str, Any], list[TrialRecord], dict[int, dict[int, float]]]:
+    """The stored configuration, trials and intermediate values of a study folder, read
+    without taking its lock (a running study may be read while it writes)."""
     if not (path / JOURNAL_FILE).is_file():
-        raise DataError(f"{path} holds no study ({JOURNAL_FILE} is missing); pass the folder of a study (vaenas search --out, or create_study's storage)")
+        raise DataError(
+            f"{path} holds no study ({JOURNAL_FILE} is missing); "
+            "pass the folder of a study (vaenas search --out, or create_study's storage)"
+        )
     journal = SQLiteStorage(path / JOURNAL_FILE)
     try:
-        return journal.stored_config(), journal.trials()
+        return journal.stored_config(), journal.trials(), journal.intermediate_values()
     finally:
         journal.close()
 
