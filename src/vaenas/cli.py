@@ -36,7 +36,7 @@ from vaenas.report import (
 from vaenas.final_training import chosen_arch, top_archs, train_chosen
 from vaenas.search.options import parse_option, parse_scoped_options
 from vaenas.spaces import make_space
-from vaenas.study import ConfiguredStudy, StudyConfig, StudyResult, TrialStatus
+from vaenas.study import ConfiguredStudy, StudyConfig, StudyResult
 from vaenas.study.arguments import check_count, check_seed, check_workers
 from vaenas.study.compare import hypervolume_scale_of, run_comparison
 from vaenas.study.executors.registry import default_executor
@@ -234,7 +234,7 @@ def search(
         def advance(done: int, total: int, best: float | None) -> None:
             status = f"best {best:.3f}" if best is not None else ""
             if pruner != "none" and study.study is not None:
-                status += f", {sum(t.status is TrialStatus.PRUNED for t in study.study.trials)} pruned"
+                status += f", {study.study.n_pruned} pruned"
             progress.update(task, completed=done, status=status)
 
         result = study.run(progress=advance)

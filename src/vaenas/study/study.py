@@ -104,6 +104,9 @@ class Study:
         self._enqueued: list[Arch] = []
         """Architectures to evaluate next, before the strategy is asked (`enqueue_trial`)."""
         self._closed = False
+        self.n_pruned = 0
+        """Trials a pruner stopped, counted as they are recorded (the progress display
+        reads it after every trial, so it must not re-read the storage)."""
         self._callbacks: list[TrialCallback] = []
         self._deadline: float | None = None
         for trial in storage.trials():
@@ -113,6 +116,7 @@ class Study:
             if trial.finished:
                 self.strategy.tell(arch, self._strategy_score(trial))
                 self._keep_if_best(trial)
+                self.n_pruned += trial.status is TrialStatus.PRUNED
             else:
                 self.strategy.reserve(arch)
                 self._unfinished.append(trial)
@@ -248,8 +252,7 @@ class Study:
             self._record(Outcome(number, Evaluation(trial.intermediate_values[last]), pruned_at=last), _Running(arch, 1))
             return
         evaluation = value if isinstance(value, Evaluation) or value is None else Evaluation(value)  # type: ignore[arg-type]
-        self._record(outcome_of(number, evaluation), _Running(arch, 1))
-        self._check_objectives(self.storage.trial(number))
+        self._check_objectives(self._record(outcome_of(number, evaluation), _Running(arch, 1)))
 
     def _check_open(self) -> None:
         if self._closed:
@@ -358,41 +361,43 @@ class Study:
                     running[outcome.number] = _Running(trial.arch, trial.attempts + 1, trial.extra)
                     executor.submit(outcome.number, self.space.format(trial.arch))
                     continue
-                self._record(outcome, trial)
+                record = self._record(outcome, trial)
                 done += 1
                 if progress:
                     progress(done, target, self.best_value)
-                record = self.storage.trial(outcome.number)
                 for callback in self._callbacks:
                     callback(self, record)
                 self._check_objectives(record)
 
-    def _record(self, outcome: Outcome, trial: _Running) -> None:
-        """Stores a finished trial, tells the strategy and keeps the best."""
+    def _record(self, outcome: Outcome, trial: _Running) -> TrialRecord:
+        """Stores a finished trial, tells the strategy and keeps the best; returns the
+        trial as stored."""
         evaluation = outcome.evaluation
         if evaluation is None:
             error = outcome.error or f"worker lost {trial.attempts} times"
             self.storage.finish_trial(outcome.number, TrialStatus.FAILED, None, {"error": error, **trial.extra})
             self.strategy.tell(trial.arch, None)
             logger.warning("trial %d failed: %s", outcome.number, error)
-            return
+            return self.storage.trial(outcome.number)
         metrics = {"cost": evaluation.cost, **evaluation.metrics, **trial.extra}
         if outcome.pruned_at is not None:
             metrics["pruned_at"] = outcome.pruned_at
         status = TrialStatus.COMPLETE if outcome.pruned_at is None else TrialStatus.PRUNED
+        self.n_pruned += status is TrialStatus.PRUNED
         self.storage.finish_trial(outcome.number, status, evaluation.value, metrics)
         record = self.storage.trial(outcome.number)
         self.strategy.tell(trial.arch, self._strategy_score(record))
-        best = self._keep_if_best(record)
+        is_best = self._keep_if_best(record)
         logger.info("trial %d %s with value %s%s; best is trial %d with value %s", record.number,
                     "pruned" if status is TrialStatus.PRUNED else "finished", f"{record.value:.6g}",
                     f" at step {outcome.pruned_at}" if outcome.pruned_at is not None else "",
                     self._best.number if self._best else -1,
                     f"{self._best.value:.6g}" if self._best and self._best.value is not None else "-")
-        if best and self.folder is not None:
+        if is_best and self.folder is not None:
             best = {"space": self.space.name, "arch": record.arch, "value": record.value, **self._labels,
                     "trial": record.number}
             self.folder.write_best(best, evaluation.artifact)
+        return record
 
     def _check_objectives(self, trial: TrialRecord) -> None:
         """A study of several objectives whose trial completed without one of them (a

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 
+from vaenas.vae.archvae import EpochCallback
+
 logger = logging.getLogger("vaenas")
 _configured = False
 
@@ -35,7 +37,7 @@ def set_verbosity(level: int) -> None:
     logger.setLevel(level)
 
 
-def pretraining_logger(space: str, every: int = 10):  # type: ignore[no-untyped-def]
+def pretraining_logger(space: str, every: int = 10) -> EpochCallback:
     """An epoch callback that logs VAE pretraining every `every` epochs and at the end."""
 
     def on_epoch(epoch: int, epochs: int, loss: float) -> None:
