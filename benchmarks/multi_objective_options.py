@@ -20,6 +20,7 @@ import time
 from typing import Any
 
 import numpy as np
+from seed_range import parse_seeds
 
 from vaenas.objectives import make_objective
 from vaenas.search import make_strategy, needs_vae
@@ -54,15 +55,14 @@ def main() -> None:
     parser.add_argument("strategy")
     parser.add_argument("--dataset", default="cora")
     parser.add_argument("--objectives", default="accuracy,latency")
-    parser.add_argument("--seeds", default="0-19", help="FIRST-LAST, inclusive")
+    parser.add_argument("--seeds", default="0-19", help="FIRST-LAST (inclusive) or a comma-separated list")
     parser.add_argument("--options", default="{}", help="constructor options as JSON")
     parser.add_argument("--budget", type=int, default=100)
     args = parser.parse_args()
-    first, last = (int(s) for s in args.seeds.split("-"))
     names, options = args.objectives.split(","), json.loads(args.options)
     if needs_vae(args.strategy):  # pretrain once here, not in two workers at the same time
         cached_vae(make_space("nbgraph"))
-    jobs = [(args.strategy, args.dataset, names, seed, options, args.budget) for seed in range(first, last + 1)]
+    jobs = [(args.strategy, args.dataset, names, seed, options, args.budget) for seed in parse_seeds(args.seeds)]
     with multiprocessing.get_context("spawn").Pool(2) as pool:
         runs = pool.starmap(run_one, jobs)
     shares = np.vstack([share for share, _ in runs])

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 from provenance import provenance, provenance_line, save_result
+from seed_range import parse_seeds
 
 OPTUNA_PRUNERS = {"asha": "SuccessiveHalvingPruner", "median": "MedianPruner", "hyperband": "HyperbandPruner",
                   "none": "NopPruner"}
@@ -37,14 +38,6 @@ def parse_pruner(spec: str) -> tuple[str, dict[str, int]]:
     name, _, rest = spec.partition(":")
     options = {k: int(v) for k, v in (item.split("=") for item in rest.split(";") if item)}
     return name, options
-
-
-def parse_seeds(text: str) -> list[int]:
-    """`0-4` or `0,3,7`."""
-    if "-" in text:
-        first, last = text.split("-")
-        return list(range(int(first), int(last) + 1))
-    return [int(s) for s in text.split(",")]
 
 
 def run_one(job: dict) -> dict:
@@ -94,12 +87,27 @@ def _vaenas(job: dict) -> list[dict]:
     return rows
 
 
-def _optuna_native(job: dict) -> list[dict]:
-    """Optuna as its users run it: its sampler, its pruner, trial.report every epoch."""
-    import optuna
-    import torch
+class _OptunaReports:
+    """An Optuna trial as the objective's trial handle (same report / should_prune),
+    remembering the last report so that a pruned trial can be counted."""
 
-    from vaenas.objectives.training import train
+    def __init__(self, trial) -> None:  # type: ignore[no-untyped-def]
+        self.trial, self.step, self.value = trial, 0, None
+
+    def report(self, value: float, step: int) -> None:
+        self.step, self.value = step, value
+        self.trial.report(value, step)
+
+    def should_prune(self) -> bool:
+        return bool(self.trial.should_prune())
+
+
+def _optuna_native(job: dict) -> list[dict]:
+    """Optuna as its users run it: its sampler, its pruner, trial.report every epoch (the
+    classifier objective's own per-epoch reports, made to the Optuna trial)."""
+    import optuna
+
+    from vaenas.objectives.reporting import TrialPruned
     from vaenas.spaces import make_space
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -113,25 +121,12 @@ def _optuna_native(job: dict) -> list[dict]:
     def fit(trial: optuna.Trial) -> float:
         arch = space.from_decisions({name: trial.suggest_categorical(name, list(options))
                                      for name, options in space.decisions().items()})
-        torch.manual_seed(objective.seed)
-        model = objective.build(arch)
-        reached = [0]
-
-        def on_epoch(epoch: int) -> None:
-            reached[0] = epoch
-            if epoch == objective.epochs:
-                return
-            model.eval()
-            with torch.random.fork_rng():
-                value = objective.validate(model)
-            trial.report(value, epoch)
-            if trial.should_prune():
-                rows.append({"arch": space.format(arch), "status": "pruned", "value": value, "epochs": epoch})
-                raise optuna.TrialPruned()
-
-        train(model, objective.loss, objective.train_x, objective.train_y, objective.epochs, objective.batch_size,
-              objective.lr, objective.seed, on_epoch=on_epoch)
-        value = objective.validate(model)
+        reports = _OptunaReports(trial)
+        try:
+            value = objective.evaluate(arch, reports).value  # type: ignore[arg-type]
+        except TrialPruned:
+            rows.append({"arch": space.format(arch), "status": "pruned", "value": reports.value, "epochs": reports.step})
+            raise optuna.TrialPruned() from None
         rows.append({"arch": space.format(arch), "status": "complete", "value": value, "epochs": objective.epochs})
         return value
 

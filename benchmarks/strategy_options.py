@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 from provenance import provenance
+from seed_range import parse_seeds
 
 from vaenas.objectives import OPTIMUM_TOLERANCE, make_objective
 from vaenas.report import curves, queries_to_regret
@@ -82,7 +83,7 @@ def main() -> None:
                         help="write the docs page PAGE from saved --out files and stop")
     parser.add_argument("--title", default="Strategy options on NAS-Bench-201")
     parser.add_argument("--dataset", default="cifar10")
-    parser.add_argument("--seeds", default="0-19", help="FIRST-LAST, inclusive")
+    parser.add_argument("--seeds", default="0-19", help="FIRST-LAST (inclusive) or a comma-separated list")
     parser.add_argument("--options", default="{}", help="constructor options as JSON")
     parser.add_argument("--vae", default="{}", help="VAEConfig settings as JSON (default: the defaults)")
     parser.add_argument("--budget", type=int, default=150)
@@ -94,11 +95,10 @@ def main() -> None:
         return
     if not args.strategy:
         parser.error("name a strategy, e.g. bo")
-    first, last = (int(s) for s in args.seeds.split("-"))
     options, vae_options = json.loads(args.options), json.loads(args.vae)
     if needs_vae(args.strategy):  # pretrain once here, not in two workers at the same time
         cached_vae(make_space("nb201"), VAEConfig(**vae_options))
-    jobs = [(args.strategy, args.dataset, seed, options, args.budget, vae_options) for seed in range(first, last + 1)]
+    jobs = [(args.strategy, args.dataset, seed, options, args.budget, vae_options) for seed in parse_seeds(args.seeds)]
     with multiprocessing.get_context("spawn").Pool(2) as pool:
         results = pool.starmap(run_one, jobs)
     best = curves(results)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 from provenance import provenance, provenance_line, save_result
+from seed_range import parse_seeds
 
 SUBNETS_PER_STEP = 4
 
@@ -155,8 +156,7 @@ def main() -> None:
         measured = trust(args, pool)
         print(f"tau supernet {measured['tau_supernet_vs_standalone']:.3f}, ceiling {measured['tau_ceiling']:.3f}",
               flush=True)
-        seeds = [int(s) for s in args.e2e_seeds.split(",") if s]
-        e2e = [end_to_end(args, seed, pool) for seed in seeds]
+        e2e = [end_to_end(args, seed, pool) for seed in parse_seeds(args.e2e_seeds)]
     for r in e2e:
         print(f"end to end seed {r['seed']}: best val {r['best_val']:.2f}, test {r['test_of_best']:.2f}, "
               f"{r['epochs']} epochs")
