@@ -79,7 +79,7 @@ def test_failing_evaluations_are_recorded_and_the_study_goes_on(tmp_path):
 
 def test_budget_beyond_the_space_is_refused():
     with pytest.raises(InvalidArgumentError, match="at most 15625"):
-        StudyConfig(budget=20_000).build()
+        StudyConfig(budget=20_000).check()
 
 
 def test_corrupt_journal_gets_a_clear_error(tmp_path):

@@ -15,6 +15,7 @@ from vaenas.search.options import at_least, one_of
 from vaenas.search.output_warping import WARPS, check_warp, warp_values
 from vaenas.search.proxy_start import PROXY_COLUMNS, proxy_top_cells
 from vaenas.search.registry import STRATEGIES
+from vaenas.search.stalled import search_neighbours
 from vaenas.spaces import Arch, SearchSpace
 
 
@@ -92,24 +93,11 @@ class LatentBO(LatentSurrogateStrategy):
         return self.pool.archs[int(candidates[int(np.argmax(scores))])]
 
     def _local_phase(self) -> bool:
-        """Whether to propose from the best architectures' neighbours. Without
-        `stay_local`: while the best value is `patience` or more observations old. With it,
-        phases alternate: from the pool until `patience` observations bring no
-        improvement, then from the neighbours until `patience` more bring none (an
-        improvement keeps the phase going), then from the pool again, and so on. Read from
-        the values, so that a resumed study decides alike."""
-        if not self.patience:
-            return False
+        """Whether to propose from the best architectures' neighbours (search/stalled.py:
+        a new best value is progress)."""
         y = np.asarray(self._values)
         improved = np.r_[True, y[1:] > np.maximum.accumulate(y)[:-1]]
-        if not self.stay_local:
-            return len(y) - 1 - int(np.flatnonzero(improved)[-1]) >= self.patience
-        local, quiet = False, 0
-        for better in improved[1:]:
-            quiet = 0 if better else quiet + 1
-            if quiet >= self.patience:
-                local, quiet = not local, 0
-        return local
+        return search_neighbours(improved, self.patience, self.stay_local)
 
     def _local_candidates(self) -> np.ndarray:
         """Pool indices of the unseen neighbours of the best observed architecture that

@@ -13,6 +13,7 @@ from vaenas.search.latent_surrogate import LatentSurrogateStrategy
 from vaenas.search.options import at_least
 from vaenas.search.pareto_ranking import dominates, front_ranks
 from vaenas.search.registry import STRATEGIES
+from vaenas.search.stalled import search_neighbours
 from vaenas.spaces import Arch, SearchSpace
 
 
@@ -81,12 +82,9 @@ class LatentMOBO(LatentSurrogateStrategy):
 
     def _stalled(self, y: np.ndarray) -> bool:
         """Whether the last observation that joined the front on arrival is `patience`
-        or more observations old."""
-        if not self.patience:
-            return False
+        or more observations old (search/stalled.py)."""
         beaten_on_arrival = np.triu(dominates(y, y), k=1).any(0)  # by an earlier observation
-        last_joined = int(np.flatnonzero(~beaten_on_arrival)[-1])
-        return len(y) - 1 - last_joined >= self.patience
+        return search_neighbours(~beaten_on_arrival, self.patience, stay_local=False)
 
     def _predict(self, x: np.ndarray, pending: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Posterior means and deviations, one column per objective."""

@@ -2,8 +2,7 @@
 (`load.py`), where trials are kept (`storages/`), where they run (`executors/`) and which
 stop early (`pruners/`)."""
 
-from vaenas.study.config import StudyConfig
-from vaenas.study.configured_study import ConfiguredStudy, StudyResult
+from vaenas.study.configured_study import ConfiguredStudy, StudyConfig
 from vaenas.study.storages import (
     JOURNAL_FILE,
     RESULTS_FILE,
@@ -16,6 +15,7 @@ from vaenas.study.storages import (
     get_storage,
 )
 from vaenas.study.study import Study
+from vaenas.study.study_result import StudyResult
 
 __all__ = [
     "JOURNAL_FILE", "RESULTS_FILE", "ConfiguredStudy", "InMemoryStorage", "RunFolder", "SQLiteStorage", "Storage",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -14,8 +15,9 @@ import numpy as np
 
 from vaenas.errors import InvalidArgumentError
 from vaenas.study.arguments import check_workers
-from vaenas.study.config import StudyConfig
-from vaenas.study.configured_study import ConfiguredStudy, StudyResult
+from vaenas.study.configured_study import ConfiguredStudy, StudyConfig
+from vaenas.study.study_result import StudyResult
+from vaenas.study.trial_log import set_verbosity
 from vaenas.study.executors.worker_lifetime import die_with_parent
 from vaenas.study.pareto import Criterion, HypervolumeScale, hypervolume_scale
 
@@ -64,8 +66,8 @@ def run_comparison(
     configs = [
         replace(base, strategy=s, seed=k, strategy_options=options.get(s, {})) for s in strategies for k in seed_range
     ]
-    for config in configs[::seeds]:
-        config.build(on_pretrain_epoch)
+    for config in configs[::seeds]:  # checked and pretrained here, not by two workers at once
+        config.pretrained_vae(config.check()[0], on_pretrain_epoch)
     results: dict[tuple[str, int], StudyResult] = {}
     workers = workers or os.cpu_count() or 1
     context = multiprocessing.get_context("spawn")
@@ -115,4 +117,5 @@ def _run_one(config: StudyConfig, out: Path) -> StudyResult:
     import torch
 
     torch.set_num_threads(1)  # one study per core; more threads only contend
+    set_verbosity(logging.WARNING)  # the comparing process shows the progress, not each trial
     return ConfiguredStudy(config, out).run()

@@ -1,78 +1,148 @@
-"""A study named by a StudyConfig and kept in a folder: what `vaenas search` and
-`vaenas compare` run, a thin layer over Study."""
+"""A study named by a configuration of registered names and kept in a folder: what
+`vaenas search` and each run of `vaenas compare` build. It is made by `create_study`,
+as a library user's study is, so either resumes a folder the other made."""
 
 from __future__ import annotations
 
+import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from vaenas.study.config import StudyConfig
+from vaenas.errors import InvalidArgumentError
+from vaenas.objectives import OBJECTIVES, Objective, make_objective
+from vaenas.spaces import SearchSpace, make_space
+from vaenas.study.arguments import check_seed
+from vaenas.study.create import create_study
 from vaenas.study.executors.registry import EXECUTORS
-from vaenas.study.pareto import Criterion, ParetoView, pareto_summary, pareto_view
-from vaenas.study.storages.base import TrialRecord, TrialStatus
-from vaenas.study.storages.folder import RunFolder, write_pareto
+from vaenas.study.identity import study_identity
+from vaenas.study.pareto import Criterion, criteria, pareto_summary, pareto_view
+from vaenas.study.pruners import Pruner, make_pruner, pruner_identity
+from vaenas.study.storages.folder import write_pareto
 from vaenas.study.study import ProgressCallback, Study
+from vaenas.study.study_result import StudyResult, study_result
 
 if TYPE_CHECKING:
+    from vaenas.vae import ArchVAE
     from vaenas.vae.archvae import EpochCallback
 
 
 @dataclass(frozen=True)
-class StudyResult:
-    config: StudyConfig
-    best_arch: str | None
-    best_value: float | None
-    regret: float | None
-    n_trials: int
-    n_failed: int
-    values: list[float | None]
-    """Value of each finished trial in trial-number order (None for a failed one)."""
-    seconds: float
-    n_pruned: int = 0
-    epochs_trained: int | None = None
-    """Epochs trained over every trial (pruned ones up to where they stopped), for an
-    objective that trains; None for a table."""
-    ask_seconds: float | None = None
-    """Mean wall seconds the strategy spent per ask (over the trials that recorded it)."""
-    maximize: bool = True
-    optimum: float | None = None
-    reported_metric: str | None = None
-    """The objective's reported metric (e.g. test performance of a search on validation)."""
-    reported: list[float | None] | None = None
-    """That metric of each finished trial, in `values`' order."""
-    points: list[list[float] | None] | None = None
-    """In a multi-objective study, each finished trial's value per objective (in the
-    config's `objectives` order; None for a failed trial), in `values`' order."""
-    front: list[dict[str, Any]] | None = None
-    """In a multi-objective study, the non-dominated trials."""
+class StudyConfig:
+    """A study's configuration. The budget is left out of the identity, so that a
+    finished study can be resumed with a larger budget to extend it."""
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "best_arch": self.best_arch,
-            "best_value": self.best_value,
-            "regret": self.regret,
-            "n_trials": self.n_trials,
-            "n_failed": self.n_failed,
-            "space": self.config.space,
-            "objective": self.config.objective_name,
-            "dataset": self.config.dataset,
-            "strategy": self.config.strategy,
-            "seed": self.config.seed,
-            "budget": self.config.budget,
-            "seconds": self.seconds,
-            "n_pruned": self.n_pruned,
-            "epochs_trained": self.epochs_trained,
-            "ask_seconds": self.ask_seconds,
-            "maximize": self.maximize,
-            "optimum": self.optimum,
-            "values": self.values,
-            **({"reported_metric": self.reported_metric, "reported": self.reported} if self.reported_metric else {}),
-            **({"objectives": self.config.objectives, "points": self.points, "front": self.front} if self.front is not None else {}),
-        }
+    space: str = "nb201"
+    dataset: str | None = "cifar10"
+    strategy: str = "re"
+    budget: int = 100
+    seed: int = 0
+    objective: str | None = None
+    """None means the space's own table objective (same name as the space)."""
+    objective_options: dict[str, Any] = field(default_factory=dict)
+    """Constructor options of the objective (epochs, subset, latent_dim ...)."""
+    strategy_options: dict[str, Any] = field(default_factory=dict)
+    """Constructor options of the strategy (acquisition, n_init ...); {} for its defaults."""
+    objectives: list[str] = field(default_factory=list)
+    """Several objectives to search at once (the value, e.g. as accuracy, and metrics of
+    the objective such as latency); [] searches the value alone."""
+    pruner: str = "none"
+    """Which running trials stop early (none, median, asha, hyperband)."""
+    pruner_options: dict[str, Any] = field(default_factory=dict)
+    vae_cache: str | None = None
+    """Where latent strategies find (or put) the pretrained VAE; not part of the identity."""
+    max_retries: int = 2
+    """How often a trial whose worker was lost is run again before it counts as failed."""
+
+    @property
+    def objective_name(self) -> str:
+        return self.objective or self.space
+
+    @property
+    def direction(self) -> str:
+        return "maximize" if OBJECTIVES.get(self.objective_name).maximize else "minimize"
+
+    def evaluation(self) -> dict[str, Any]:
+        """What evaluates the trials, with the default data set written out."""
+        dataset = self.dataset or OBJECTIVES.get(self.objective_name).default_dataset
+        return {"objective": self.objective_name, "dataset": dataset, "objective_options": self.objective_options}
+
+    def objective_directions(self) -> dict[str, str] | None:
+        chosen = self.criteria()
+        return {c.name: "maximize" if c.maximize else "minimize" for c in chosen} if chosen else None
+
+    def identity(self) -> dict[str, Any]:
+        """As `create_study` writes it for this configuration."""
+        return study_identity(make_space(self.space), self.strategy, self.seed, self.direction,
+                              self.strategy_options, self.objective_directions(),
+                              pruner_identity(self.make_pruner()), self.evaluation())
+
+    def problem_key(self) -> str:
+        """What a worker builds from this configuration is determined by its identity."""
+        return json.dumps(self.identity(), sort_keys=True, default=str)
+
+    def check_names(self) -> None:
+        """Raises UnknownNameError for an unknown space, objective or strategy, before
+        anything slow (data loading, VAE pretraining) happens."""
+        from vaenas.search import STRATEGIES
+        from vaenas.search.options import check_objective_count, check_options
+        from vaenas.spaces import SPACES
+
+        check_seed(self.seed)
+        SPACES.get(self.space)
+        objective = OBJECTIVES.get(self.objective_name)
+        strategy = STRATEGIES.get(self.strategy)
+        check_options(self.strategy, strategy, self.strategy_options)
+        self.make_pruner()
+        if self.objectives:
+            criteria(self.objectives, objective)
+        costs = [m for m, way in objective.metric_directions.items() if way == "minimize"] or ["latency"]
+        check_objective_count(self.strategy, strategy, bool(self.objectives), f"--objectives {objective.value_name},{costs[0]}")
+
+    def make_pruner(self) -> Pruner:
+        return make_pruner(self.pruner, self.pruner_options)
+
+    def criteria(self) -> list[Criterion] | None:
+        """The objectives of a multi-objective study, None for a single-objective one."""
+        return criteria(self.objectives, OBJECTIVES.get(self.objective_name)) if self.objectives else None
+
+    def check(self) -> tuple[SearchSpace, Objective]:
+        """Every name and value checked (a VaenasError for a bad one) before anything slow;
+        returns the space and objective."""
+        self.check_names()
+        if self.budget < 1:
+            raise InvalidArgumentError(f"budget must be at least 1, got {self.budget}")
+        space, objective = self.build_problem()
+        if space.size is not None and self.budget > space.size:
+            raise InvalidArgumentError(
+                f"budget {self.budget} exceeds the {space.size} architectures of space "
+                f"{space.name!r}; use a budget of at most {space.size}"
+            )
+        return space, objective
+
+    def pretrained_vae(self, space: SearchSpace, on_pretrain_epoch: EpochCallback | None = None) -> ArchVAE | None:
+        """The VAE of a latent strategy, pretrained here on first use (reported through
+        `on_pretrain_epoch`) and cached for every later study; None for other strategies."""
+        # imported here: worker processes unpickle a StudyConfig and need no strategy,
+        # so they skip importing BoTorch (half a second per worker start)
+        from vaenas.search import needs_vae
+        from vaenas.vae import cached_vae
+
+        if not needs_vae(self.strategy):
+            return None
+        return cached_vae(space, cache_dir=Path(self.vae_cache) if self.vae_cache else None, on_epoch=on_pretrain_epoch)
+
+    def build_problem(self) -> tuple[SearchSpace, Objective]:
+        """The space and objective alone: what a worker process needs to evaluate."""
+        space = make_space(self.space)
+        objective = make_objective(self.objective_name, self.dataset, **self.objective_options)
+        if objective.space_name != space.name:
+            raise InvalidArgumentError(
+                f"objective {objective.name!r} scores space {objective.space_name!r}, "
+                f"not {space.name!r}; pick a matching --space or --objective"
+            )
+        return space, objective
 
 
 class ConfiguredStudy:
@@ -91,84 +161,27 @@ class ConfiguredStudy:
     ) -> None:
         EXECUTORS.get(executor)  # an unknown name is refused before anything is built
         self.config, self.out = config, Path(out)
-        self.space, self.objective, self.strategy = config.build(on_pretrain_epoch)
-        self.criteria = config.criteria()
+        self.space, self.objective = config.check()
+        self.vae = config.pretrained_vae(self.space, on_pretrain_epoch)
         self.executor_name, self.workers, self.address = executor, workers, address
         self.study: Study | None = None
         """The running Study, while `run` runs."""
 
     def run(self, progress: ProgressCallback | None = None) -> StudyResult:
         started = time.perf_counter()
-        folder = RunFolder(self.out)
-        journal = folder.open()
-        try:
-            study = Study(
-                self.space, self.strategy, journal, _as_stored(self.config.identity(), journal.stored_config()),
-                maximize=self.objective.maximize, folder=folder, max_retries=self.config.max_retries,
-                criteria=self.criteria, pruner=self.config.make_pruner(),
-            )
-        except BaseException:
-            journal.close()
-            folder.close()
-            raise
-        with study:
+        config = self.config
+        with create_study(
+            self.space, config.strategy, self.out, direction=config.direction, seed=config.seed, vae=self.vae,
+            strategy_options=config.strategy_options, objectives=config.objective_directions(),
+            pruner=config.make_pruner(), evaluation=config.evaluation(), max_retries=config.max_retries,
+        ) as study:
             self.study = study
-            study.run_until(self.config.budget, self.objective, self.config, self.executor_name,
-                            self.workers, self.address, progress)
+            study.run_until(config.budget, self.objective, config, self.executor_name, self.workers, self.address, progress)
             trials = study.trials
-            view = pareto_view(trials, self.criteria) if self.criteria else None
-            result = self._result(trials, study.best_trial, time.perf_counter() - started, view)
-            folder.write_results(result.to_json())
+            view = pareto_view(trials, study.criteria) if study.criteria else None
+            result = study_result(config, self.objective, trials, study.best_trial, time.perf_counter() - started, view)
+            assert study.folder is not None
+            study.folder.write_results(result.to_json())
             if view is not None:
                 write_pareto(self.out, pareto_summary(view))
         return result
-
-    def _result(
-        self, trials: list[TrialRecord], best: TrialRecord | None, seconds: float, view: ParetoView | None
-    ) -> StudyResult:
-        finished = [t for t in trials if t.finished]
-        complete = [t for t in finished if t.status is TrialStatus.COMPLETE and t.value is not None]
-        asks = [t.metrics["ask_seconds"] for t in finished if "ask_seconds" in t.metrics]
-        metric = self.objective.reported_metric
-        chosen = self.criteria or []
-        return StudyResult(
-            config=self.config,
-            best_arch=best.arch if best else None,
-            best_value=best.value if best else None,
-            regret=self.objective.regret(best.value) if best and best.value is not None else None,
-            n_trials=len(finished),
-            n_failed=len(finished) - len(complete),
-            values=[t.value if t.status is TrialStatus.COMPLETE else None for t in finished],
-            seconds=seconds,
-            n_pruned=sum(t.status is TrialStatus.PRUNED for t in finished),
-            epochs_trained=epochs_trained(finished),
-            ask_seconds=float(np.mean(asks)) if asks else None,
-            maximize=self.objective.maximize,
-            optimum=self.objective.optimum,
-            reported_metric=metric,
-            reported=[t.metrics.get(metric) for t in finished] if metric else None,
-            points=[_point(t, chosen) for t in finished] if chosen else None,
-            front=view.front() if view is not None else None,
-        )
-
-
-def epochs_trained(trials: list[TrialRecord]) -> int | None:
-    """Epochs over the trials of an objective that trains (it records `epochs`): a
-    pruned trial counts the epochs it reached. None when no trial trained."""
-    counts = [t.metrics["pruned_at"] if "pruned_at" in t.metrics else t.metrics.get("epochs") for t in trials]
-    known = [int(c) for c in counts if c is not None]
-    return sum(known) if known else None
-
-
-def _as_stored(identity: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
-    """Journals written before the default data set was part of the identity stored it
-    as null: such a study is the same study as one naming that default."""
-    if stored.get("dataset", "") is None:
-        return {**identity, "dataset": None}
-    return identity
-
-
-def _point(trial: TrialRecord, chosen: list[Criterion]) -> list[float] | None:
-    values = [c.of(trial) for c in chosen]
-    ok = trial.status is TrialStatus.COMPLETE and all(v is not None for v in values)
-    return [float(v) for v in values if v is not None] if ok else None

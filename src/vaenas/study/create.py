@@ -11,7 +11,9 @@ from vaenas.search import STRATEGIES, Strategy, make_strategy, needs_vae
 from vaenas.search.options import check_objective_count, check_options
 from vaenas.spaces import SearchSpace, make_space
 from vaenas.study.arguments import check_seed
-from vaenas.study.pareto import VALUE, Criterion
+from vaenas.objectives import OBJECTIVES
+from vaenas.study.identity import study_identity
+from vaenas.study.pareto import VALUE, Criterion, criteria
 from vaenas.study.pruners import Pruner, make_pruner, pruner_identity
 from vaenas.study.storages import Storage, check_storage_spec, get_storage
 from vaenas.study.study import Study
@@ -34,6 +36,8 @@ def create_study(
     pruner: Pruner | str | None = None,
     pruner_options: dict[str, Any] | None = None,
     on_pretrain_epoch: EpochCallback | None = None,
+    evaluation: dict[str, Any] | None = None,
+    max_retries: int = 2,
 ) -> Study:
     """A study of `space` searched by `strategy` (objects, or registered names).
 
@@ -60,14 +64,20 @@ def create_study(
     A VAE pretrained on first use reports its epochs to `on_pretrain_epoch(epoch,
     epochs, loss)`, or by default to the `vaenas` logger. Creating a study again on a
     folder this process already holds (a notebook cell run twice) closes the earlier
-    study object and takes the folder over."""
+    study object and takes the folder over.
+
+    `evaluation` names what evaluates the trials (`objective`, `dataset`,
+    `objective_options`: a registered objective, as `vaenas search` runs it); it is kept
+    in the study's identity, and with it an objective may be named by its value's name
+    (e.g. `accuracy`). `max_retries`: how often a trial whose worker was lost is run
+    again before it counts as failed."""
     ensure_handler()
     check_seed(seed)
     check_storage_spec(storage)
     chosen_pruner = make_pruner(pruner, pruner_options)
     if direction not in DIRECTIONS:
         raise InvalidArgumentError(f"direction must be maximize or minimize, got {direction!r}")
-    chosen = _criteria(objectives) if objectives else None
+    chosen = _criteria(objectives, evaluation) if objectives else None
     space = make_space(space) if isinstance(space, str) else space
     options = dict(strategy_options or {})
     if isinstance(strategy, str):
@@ -82,9 +92,8 @@ def create_study(
         raise InvalidArgumentError(f"strategy {strategy.name!r} was built for another space object than the study's")
     else:
         check_objective_count(strategy.name, type(strategy), chosen is not None, "objectives={...}")
-    identity = {"space": space.name, "space_definition": space.definition(), "strategy": strategy.name,
-                "seed": seed, "direction": direction, **({"strategy_options": options} if options else {}),
-                **({"objectives": objectives} if objectives else {}), **pruner_identity(chosen_pruner)}
+    identity = study_identity(space, strategy.name, seed, direction, options, objectives,
+                              pruner_identity(chosen_pruner), evaluation)
     if isinstance(storage, (str, Path)):
         earlier = _HELD.pop(Path(storage).resolve(), None)
         if earlier is not None:
@@ -92,7 +101,7 @@ def create_study(
     storage, folder = get_storage(storage)
     try:
         study = Study(space, strategy, storage, identity, maximize=direction == "maximize", folder=folder,
-                      criteria=chosen, pruner=chosen_pruner)
+                      criteria=chosen, pruner=chosen_pruner, max_retries=max_retries)
     except BaseException:
         storage.close()
         if folder is not None:
@@ -107,10 +116,18 @@ _HELD: weakref.WeakValueDictionary[Path, Study] = weakref.WeakValueDictionary()
 """The study objects of this process by the folder they hold."""
 
 
-def _criteria(objectives: dict[str, str]) -> list[Criterion]:
+def _criteria(objectives: dict[str, str], evaluation: dict[str, Any] | None) -> list[Criterion]:
+    """The criteria of `objectives`; with a registered objective named in `evaluation`,
+    its value may go by its own name and its metrics' directions are checked."""
     wrong = [f"{name}={way!r}" for name, way in objectives.items() if way not in DIRECTIONS]
     if wrong:
         raise InvalidArgumentError(f"objectives take maximize or minimize, got {', '.join(wrong)}")
+    if evaluation and evaluation.get("objective"):
+        chosen = criteria(list(objectives), OBJECTIVES.get(evaluation["objective"]))
+        flipped = [c.name for c in chosen if c.maximize != (objectives[c.name] == "maximize")]
+        if flipped:
+            raise InvalidArgumentError(f"objective {evaluation['objective']!r} fixes the direction of {flipped[0]!r}")
+        return chosen
     if len(objectives) < 2:
         raise InvalidArgumentError('name at least two objectives, e.g. {"value": "maximize", "latency": "minimize"}')
     return [Criterion(name, way == "maximize", None if name == VALUE else name) for name, way in objectives.items()]

@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Any
 
 from vaenas.errors import StudyConfigMismatchError
+from vaenas.study.identity import identity_differences, named_later
 
 FORMAT_VERSION = 1
 
@@ -58,7 +59,8 @@ class Storage(ABC):
         """The configuration recorded by `ensure_config`, {} for a new study."""
 
     @abstractmethod
-    def _record_config(self, config: dict[str, Any]) -> None: ...
+    def _record_config(self, entries: dict[str, Any]) -> None:
+        """Keeps these entries of the configuration (replacing any of the same key)."""
 
     @abstractmethod
     def start_trial(self, arch_key: str, arch: str) -> int:
@@ -103,13 +105,11 @@ class Storage(ABC):
         if not stored:
             self._record_config(wanted)
             return
-        diff = [
-            f"{k}={stored.get(k)!r} (asked {wanted.get(k)!r})"
-            for k in sorted(set(stored) | set(wanted))
-            if stored.get(k) != wanted.get(k)
-        ]
+        diff = identity_differences(stored, wanted)
         if diff:
             raise StudyConfigMismatchError(
                 f"{self.location} holds a study with another configuration: {', '.join(diff)}; "
                 "use another storage folder (--out) or the same options to resume it"
             )
+        if added := named_later(stored, wanted):
+            self._record_config(added)

@@ -20,8 +20,8 @@ class InMemoryStorage(Storage):
     def stored_config(self) -> dict[str, Any]:
         return dict(self._config)
 
-    def _record_config(self, config: dict[str, Any]) -> None:
-        self._config = dict(config)
+    def _record_config(self, entries: dict[str, Any]) -> None:
+        self._config.update(entries)
 
     def start_trial(self, arch_key: str, arch: str) -> int:
         if any(t.arch_key == arch_key for t in self._trials):

@@ -130,10 +130,10 @@ class SQLiteStorage(Storage):
                 self._refuse(f"holds a configuration entry {key!r} that is not JSON ({value!r})")
         return config
 
-    def _record_config(self, config: dict[str, Any]) -> None:
+    def _record_config(self, entries: dict[str, Any]) -> None:
         with self._transaction():
             self._db.executemany(
-                "INSERT INTO study (key, value) VALUES (?, ?)", [(k, json.dumps(v)) for k, v in config.items()]
+                "INSERT OR REPLACE INTO study (key, value) VALUES (?, ?)", [(k, json.dumps(v)) for k, v in entries.items()]
             )
 
     def start_trial(self, arch_key: str, arch: str) -> int:
