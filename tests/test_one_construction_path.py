@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 import vaenas
 from vaenas.cli import app
 from vaenas.objectives import make_objective
+from vaenas.spaces import make_space
 from vaenas.study import SQLiteStorage
 
 runner = CliRunner()
@@ -46,7 +47,7 @@ def test_a_folder_made_by_the_library_resumes_on_the_command_line(tmp_path):
     with SQLiteStorage(tmp_path / "study.db") as journal:
         trials = journal.trials()
         stored = journal.stored_config()
-    assert [t.arch for t in trials[:8]] == first and len(trials) == 12
+    assert [make_space("nb201").parse(t.arch) for t in trials[:8]] == first and len(trials) == 12
     assert stored["objective"] == "nb201" and stored["dataset"] == "cifar10"  # the command line named it
     refused = search(tmp_path, 12, "--dataset", "cifar100")
     assert refused.exit_code == 2 and "dataset='cifar10' (asked 'cifar100')" in refused.output

@@ -70,10 +70,29 @@ def test_enqueued_architectures_are_evaluated_first():
         study.enqueue_trial("|pool~0|+|pool~0|pool~1|")
         study.enqueue_trial(("conv3x3", "conv3x3", "conv3x3"))  # already queued: once
         study.optimize(conv_count, n_trials=4)
-        assert [t.arch for t in study.trials[:2]] == ["|conv3x3~0|+|conv3x3~0|conv3x3~1|", "|pool~0|+|pool~0|pool~1|"]
+        assert [t.arch for t in study.trials[:2]] == [("conv3x3", "conv3x3", "conv3x3"), ("pool", "pool", "pool")]
         assert len({t.arch for t in study.trials}) == 4
         study.enqueue_trial(("pool", "pool", "pool"))  # already a trial: left out
         assert study.ask() != ("pool", "pool", "pool")
+
+
+def test_an_architecture_has_one_type_wherever_a_user_reads_it(tmp_path):
+    received = []
+
+    def objective(arch):
+        received.append(arch)
+        return conv_count(arch)
+
+    with vaenas.create_study(space=cells(), strategy="rs", seed=1, storage=tmp_path) as study:
+        study.optimize(objective, n_trials=6)
+        assert [t.arch for t in study.trials] == received
+        assert list(study.trials_dataframe()["arch"]) == received
+        assert study.best_arch == study.best_trial.arch and study.best_arch in received
+        asked = study.ask()
+        assert asked in study.space.enumerate() and asked == study.trials[-1].arch
+        study.tell(asked, 1.0)
+    seen = vaenas.load_study(tmp_path)
+    assert [t.arch for t in seen.trials] == [*received, asked]
 
 
 def test_storage_urls_are_refused_with_one_line(tmp_path):
@@ -111,6 +130,7 @@ def test_load_study_reads_a_study_that_another_process_holds(tmp_path):
         seen = vaenas.load_study(tmp_path)
         assert len(seen.trials) == 5 and seen.best_value == max(t.value for t in seen.trials)
         assert seen.best_arch in list(seen.trials_dataframe()["arch"])
+        assert isinstance(seen.best_arch, tuple) and seen.best_arch == seen.best_trial.arch  # the holder's Arch
     finally:
         holder.communicate("\n", timeout=60)
 

@@ -48,7 +48,7 @@ def test_tell_refuses_what_is_not_an_architecture_and_the_folder_still_opens(tmp
         study.tell(bad, 0.5)
     study.close()
     reopened = vaenas.create_study(space=cells(), strategy="rs", storage=tmp_path)
-    assert [t.arch for t in reopened.trials] == ["|skip~0|+|conv3x3~0|pool~1|"]
+    assert [t.arch for t in reopened.trials] == [("skip", "conv3x3", "pool")]
     reopened.close()
 
 

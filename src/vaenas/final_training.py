@@ -41,7 +41,8 @@ def top_archs(folder: Path, k: int, objective: Objective) -> list[str]:
                       key=lambda t: t.value, reverse=study.maximize)  # type: ignore[arg-type,return-value]
     if not complete:
         raise InvalidArgumentError(f"{folder} holds no complete trial to retrain")
-    return [chosen_arch(t.arch, objective) for t in complete[:k]]
+    space = make_space(objective.space_name)
+    return [chosen_arch(t.arch if isinstance(t.arch, str) else space.format(t.arch), objective) for t in complete[:k]]
 
 
 def train_chosen(objective: Objective, arch: str, out: Path, settings: dict[str, Any]) -> TrainedResult:

@@ -13,4 +13,16 @@ def make_space(name: str) -> SearchSpace:
     return SPACES.get(name)()
 
 
-__all__ = ["END_OF_GRAPH", "SPACES", "Arch", "ArchGraph", "CellSpace", "LayerSpace", "SearchSpace", "make_space"]
+def space_of(name: str, definition: dict | None) -> SearchSpace | None:
+    """The space a study's identity names (a registered one, or a CellSpace or LayerSpace
+    by its definition); None for a space of the user's own class."""
+    if name in SPACES:
+        return make_space(name)
+    if name == CellSpace.name and definition:
+        return CellSpace(**definition)
+    if name == LayerSpace.name and definition:
+        return LayerSpace(definition["stages"])
+    return None
+
+
+__all__ = ["END_OF_GRAPH", "SPACES", "Arch", "ArchGraph", "CellSpace", "LayerSpace", "SearchSpace", "make_space", "space_of"]

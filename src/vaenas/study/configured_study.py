@@ -177,9 +177,11 @@ class ConfiguredStudy:
         ) as study:
             self.study = study
             study.run_until(config.budget, self.objective, config, self.executor_name, self.workers, self.address, progress)
-            trials = study.trials
-            view = pareto_view(trials, study.criteria) if study.criteria else None
-            result = study_result(config, self.objective, trials, study.best_trial, time.perf_counter() - started, view)
+            rows = study.storage.trials()  # architectures as strings, for the result files
+            best = study.best_trial
+            view = pareto_view(rows, study.criteria) if study.criteria else None
+            result = study_result(config, self.objective, rows, rows[best.number] if best else None,
+                                  time.perf_counter() - started, view)
             assert study.folder is not None
             study.folder.write_results(result.to_json())
             if view is not None:

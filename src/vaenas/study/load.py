@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vaenas.spaces import space_of
 from vaenas.study.storages.base import TrialRecord, TrialStatus
 from vaenas.study.storages.folder import read_study
-from vaenas.study.trials_frame import trials_frame
+from vaenas.study.trials_frame import as_archs, trials_frame
 
 if TYPE_CHECKING:
     import pandas
@@ -45,8 +46,8 @@ class StudySnapshot:
         return None if self.best_trial is None else self.best_trial.value
 
     @property
-    def best_arch(self) -> str | None:
-        """The best architecture in its string form."""
+    def best_arch(self) -> Any:
+        """The best architecture, as `fn` received it (the space's Arch)."""
         return None if self.best_trial is None else self.best_trial.arch
 
     def trials_dataframe(self) -> pandas.DataFrame:
@@ -55,6 +56,8 @@ class StudySnapshot:
 
 def load_study(storage: str | Path) -> StudySnapshot:
     """The trials of the study in folder `storage` as they are now, read-only; call it
-    again to see new ones. Works while the study runs in another process."""
+    again to see new ones. Works while the study runs in another process. Architectures
+    are the space's Arch where the folder names a space vaenas can rebuild (a registered
+    one, a CellSpace or a LayerSpace), else their strings."""
     config, trials, reports = read_study(Path(storage))
-    return StudySnapshot(config, trials, reports)
+    return StudySnapshot(config, as_archs(trials, space_of(config["space"], config.get("space_definition"))), reports)

@@ -26,7 +26,7 @@ from vaenas.study.storages.base import Storage, TrialRecord, TrialStatus
 from vaenas.study.storages.folder import RunFolder
 from vaenas.study.trial_log import logger
 from vaenas.study.trial_reports import TrialReports
-from vaenas.study.trials_frame import trials_frame
+from vaenas.study.trials_frame import as_archs, trials_frame
 
 if TYPE_CHECKING:
     import pandas
@@ -141,7 +141,8 @@ class Study:
 
     @property
     def trials(self) -> list[TrialRecord]:
-        return self.storage.trials()
+        """Every trial, in number order, its `arch` the space's Arch (as `fn` received it)."""
+        return as_archs(self.storage.trials(), self.space)
 
     @property
     def n_finished(self) -> int:
@@ -149,7 +150,7 @@ class Study:
 
     @property
     def best_trial(self) -> TrialRecord | None:
-        return self._best
+        return None if self._best is None else as_archs([self._best], self.space)[0]
 
     @property
     def best_arch(self) -> Arch | None:
@@ -165,12 +166,12 @@ class Study:
         objective's value."""
         if self.criteria is None:
             raise InvalidArgumentError("the study has one objective; create it with objectives={...} for a front")
-        return pareto_view(self.storage.trials(), self.criteria).front()
+        return pareto_view(self.trials, self.criteria).front()
 
     def trials_dataframe(self) -> pandas.DataFrame:
         """One row per trial (see `trials_frame`): number, arch, status, value, attempts,
         start, end, duration, intermediate values, then one column per metric."""
-        return trials_frame(self.storage.trials(), self.storage.intermediate_values())
+        return trials_frame(self.trials, self.storage.intermediate_values())
 
     def close(self) -> None:
         if self._closed:

@@ -4,8 +4,11 @@ that runs and the snapshot that `load_study` reads share it)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from vaenas.errors import ArchitectureFormatError
+from vaenas.spaces import SearchSpace
 from vaenas.study.storages import TrialRecord
 
 if TYPE_CHECKING:
@@ -13,6 +16,22 @@ if TYPE_CHECKING:
 
 COLUMNS = ["number", "arch", "status", "value", "attempts", "started_at", "finished_at", "duration",
            "intermediate_values"]
+
+
+def as_archs(trials: list[TrialRecord], space: SearchSpace | None) -> list[TrialRecord]:
+    """The trials with their architecture as the objective receives it (the space's
+    Arch), as `study.trials`, `best_trial`, `best_arch` and the dataframe give it; a
+    storage keeps its string. A row that does not parse keeps its string."""
+    if space is None:
+        return trials
+    return [replace(t, arch=_parsed(space, t.arch)) for t in trials]
+
+
+def _parsed(space: SearchSpace, text: str) -> object:
+    try:
+        return space.parse(text)
+    except ArchitectureFormatError:
+        return text
 
 
 def trials_frame(trials: list[TrialRecord], reports: Mapping[int, Mapping[int, float]]) -> pandas.DataFrame:

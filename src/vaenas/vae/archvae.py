@@ -30,6 +30,13 @@ pretraining, and `bo` then took other paths. Fixed, the cached VAE of a config n
 depends on which process trained it (a 1-thread benchmark worker or the main process).
 2: the cores of the machines vaenas is measured on."""
 
+def fit_batch_size(n_archs: int, config: VAEConfig) -> int:
+    """`config.batch_size`, or for a small space a batch of 1/`min_batches` of it: the
+    `min_steps` a small space needs then cost in proportion to its size (a 288-architecture
+    space took 15 s in steps of 260 graphs; see docs/decisions/pretraining-cost.md)."""
+    return min(config.batch_size, max(16, -(-n_archs // config.min_batches)))
+
+
 EpochCallback = Callable[[int, int, float], None]
 """Called after each epoch with (epoch, epochs, mean training loss)."""
 
@@ -50,6 +57,8 @@ class ArchVAE:
         torch.manual_seed(self.config.seed)
         self.model = GraphVAE(len(self.vocab), self.max_nodes, self.config)
         self.fit_seconds: float | None = None
+        self.fit_steps: int | None = None
+        self.fit_batch: int | None = None
 
     # -- training ---------------------------------------------------------------------
     def fit(self, archs: Sequence[Arch], on_epoch: EpochCallback | None = None) -> ArchVAE:
@@ -57,7 +66,8 @@ class ArchVAE:
         data = self.graph_tensors(archs)
         generator = torch.Generator().manual_seed(config.seed)
         optimizer = torch.optim.Adam(self.model.parameters(), lr=config.lr)
-        batches = max(1, -(-len(data) // config.batch_size))
+        batch_size = fit_batch_size(len(data), config)
+        batches = max(1, -(-len(data) // batch_size))
         epochs = max(config.epochs, -(-config.min_steps // batches))
         steps = epochs * batches
         schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, config.lr, total_steps=steps)
@@ -69,8 +79,8 @@ class ArchVAE:
             for epoch in range(epochs):
                 order = torch.randperm(len(data), generator=generator)
                 total, seen = 0.0, 0
-                for start in range(0, len(data), config.batch_size):
-                    batch = data.select(order[start : start + config.batch_size])
+                for start in range(0, len(data), batch_size):
+                    batch = data.select(order[start : start + batch_size])
                     loss, _ = self.model.loss(batch, warmth=min(1.0, step / warmup))  # KL annealing against collapse
                     optimizer.zero_grad()
                     loss.backward()
@@ -83,6 +93,7 @@ class ArchVAE:
                     on_epoch(epoch + 1, epochs, total / seen)
         self.model.eval()
         self.fit_seconds = time.perf_counter() - started
+        self.fit_steps, self.fit_batch = steps, batch_size
         return self
 
     # -- latent space -----------------------------------------------------------------

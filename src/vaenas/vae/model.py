@@ -43,6 +43,8 @@ class VAEConfig:
     (12 epochs are 660 steps on nb201's 14,063 training cells, but 12 on a 64-cell space,
     where 300 steps take held-out-and-training reconstruction from 0.70 at 100 steps to 0.97)."""
     batch_size: int = 256
+    min_batches: int = 16
+    """A space too small for that many batches of batch_size trains in smaller ones."""
     lr: float = 3e-3
     seed: int = 0
 
