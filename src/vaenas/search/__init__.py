@@ -13,6 +13,7 @@ from vaenas.search import (  # noqa: F401  (each module registers its strategy)
     optuna_samplers,
     random_search,
     reinforce,
+    retrained_bo,
 )
 from vaenas.search.base import Strategy
 from vaenas.search.options import check_options

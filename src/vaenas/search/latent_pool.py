@@ -35,15 +35,13 @@ class LatentPool:
         archs = self.space.enumerate_or_sample(size, rng)
         self.archs: list[Arch] = archs
         self._index = {self.space.key(a): i for i, a in enumerate(archs)}
-        points, node_means = vae.encode_and_embed(archs)
-        self.low, self.high = points.min(0), points.max(0)
-        self.embeddings = self._scale(points)
+        self.embeddings = np.zeros((0, 0))
         """The VAE's latent points (`ArchVAE.encode`), scaled to the unit cube: where
         latent points are moved and decoded."""
-        self._mean_low, self._mean_width = node_means.min(0), np.maximum(np.ptp(node_means, 0), 1e-9)
-        self.node_means = self._scale_node_means(node_means)
+        self.node_means = np.zeros((0, 0))
         """The VAE's node-mean embeddings (`ArchVAE.embed`), scaled alike: surrogate inputs
         that rank architectures better than the points ("embedding" features)."""
+        self._encode_all()
         self.initial_size = len(archs)
         self.complete = self.space.size is not None and len(archs) >= self.space.size
         """Whether the pool holds the whole space (then decoding finds nothing new)."""
@@ -99,3 +97,16 @@ class LatentPool:
         distances[excluded] = np.inf
         best = int(np.argmin(distances))
         return None if np.isinf(distances[best]) else best
+
+    def use_vae(self, vae: ArchVAE) -> None:
+        """Re-encodes every pool member with `vae` (a retrained one): same members, same
+        indices, new embeddings scaled anew."""
+        self.vae = vae
+        self._encode_all()
+
+    def _encode_all(self) -> None:
+        points, node_means = self.vae.encode_and_embed(self.archs)
+        self.low, self.high = points.min(0), points.max(0)
+        self.embeddings = self._scale(points)
+        self._mean_low, self._mean_width = node_means.min(0), np.maximum(np.ptp(node_means, 0), 1e-9)
+        self.node_means = self._scale_node_means(node_means)

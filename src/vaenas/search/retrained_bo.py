@@ -1,0 +1,51 @@
+"""`bo-retrain`: latent BO whose VAE keeps learning from what the search evaluates, the
+loop of the article this project implements (sample or optimise in the latent space,
+decode, evaluate, update the encoder and decoder from the results, repeat)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vaenas.search.bayes_opt import LatentBO
+from vaenas.search.options import at_least
+from vaenas.search.registry import STRATEGIES
+from vaenas.spaces import Arch, SearchSpace
+from vaenas.vae.weighted_retraining import weighted_retrain
+
+
+@STRATEGIES.register("bo-retrain")
+class RetrainedLatentBO(LatentBO):
+    """`bo`, and every `retrain_every` observations the VAE is trained `retrain_steps`
+    more steps, half of each batch drawn from the evaluated architectures weighted by
+    rank (weighted retraining) and half from the rest of the space; then the pool is
+    re-encoded (the observed architectures keep their pool positions, with new
+    embeddings) and the GP refitted on them. Its standing against the frozen VAE of
+    `bo`: docs/results/vae-loop.md.
+
+    A study restarted from its journal retrains at the same observation counts on the
+    same data with the same seeds, so it reaches the same VAE (nothing else to keep)."""
+
+    option_rules = {"retrain_every": at_least(1), "retrain_steps": at_least(1)}
+
+    name = "bo-retrain"
+
+    def __init__(
+        self, space: SearchSpace, seed: int = 0, retrain_every: int = 25, retrain_steps: int = 40, **options: Any
+    ) -> None:
+        """`options` are those of `bo`."""
+        super().__init__(space, seed, **options)
+        self.retrain_every, self.retrain_steps, self._seed = retrain_every, retrain_steps, seed
+        self._unlabelled = list(self.pool.archs[: self.pool.initial_size])
+        """What is replayed beside the evaluated architectures: the pool as first drawn,
+        so that a replayed study retrains on the same data."""
+        self.retrains = 0
+
+    def _observe(self, arch: Arch, score: float) -> None:
+        super()._observe(arch, score)
+        seen = len(self._values)
+        if seen >= self.n_init and seen % self.retrain_every == 0:
+            tuned = weighted_retrain(self.pool.vae, self._archs, self._values, self._unlabelled,
+                                     self.retrain_steps, seed=self._seed * 100_003 + seen)
+            self.pool.use_vae(tuned)
+            self._fitted_on = -1  # the surrogate's inputs moved: refit before the next proposal
+            self.retrains += 1
