@@ -15,39 +15,30 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
-import time
 from typing import Any
 
 import numpy as np
 from seed_range import parse_seeds
+from seed_runs import ask_tell, make_run_strategy, over_seeds, pretrain_first
 
 from vaenas.objectives import make_objective
-from vaenas.search import make_strategy, needs_vae
 from vaenas.spaces import make_space
 from vaenas.study.pareto import criteria, hypervolume_curve, hypervolume_scale
-from vaenas.vae import cached_vae
 
 
 def run_one(name: str, dataset: str, names: list[str], seed: int, options: dict[str, Any], budget: int) -> tuple[np.ndarray, float]:
     """The hypervolume share after each query, and the mean seconds per ask."""
-    import torch
-
-    torch.set_num_threads(1)
     space, objective = make_space("nbgraph"), make_objective("nbgraph", dataset)
     chosen = criteria(names, type(objective))
-    vae = {"vae": cached_vae(space)} if needs_vae(name) else {}
-    strategy = make_strategy(name, space, seed=seed, **vae, **options)
-    points, asking = [], 0.0
-    while len(points) < budget:
-        started = time.perf_counter()
-        arch = strategy.ask(1)[0]
-        asking += time.perf_counter() - started
+    strategy = make_run_strategy(name, space, seed, options)
+
+    def evaluate(arch: Any) -> tuple[tuple[float | None, ...], list[float | None]]:
         evaluation = objective.evaluate(arch)
-        strategy.tell(arch, tuple(c.signed(evaluation) for c in chosen))
-        points.append([c.of(evaluation) for c in chosen])
+        return tuple(c.signed(evaluation) for c in chosen), [c.of(evaluation) for c in chosen]
+
+    points, ask_seconds = ask_tell(strategy, evaluate, budget)
     scale = hypervolume_scale(objective, chosen, [])
-    return hypervolume_curve(points, chosen, scale.reference) / scale.attainable, asking / budget
+    return hypervolume_curve(points, chosen, scale.reference) / scale.attainable, ask_seconds
 
 
 def main() -> None:
@@ -58,13 +49,12 @@ def main() -> None:
     parser.add_argument("--seeds", default="0-19", help="FIRST-LAST (inclusive) or a comma-separated list")
     parser.add_argument("--options", default="{}", help="constructor options as JSON")
     parser.add_argument("--budget", type=int, default=100)
+    parser.add_argument("--processes", type=int, default=2, help="runs at once (one torch thread each)")
     args = parser.parse_args()
     names, options = args.objectives.split(","), json.loads(args.options)
-    if needs_vae(args.strategy):  # pretrain once here, not in two workers at the same time
-        cached_vae(make_space("nbgraph"))
+    pretrain_first(args.strategy, make_space("nbgraph"))
     jobs = [(args.strategy, args.dataset, names, seed, options, args.budget) for seed in parse_seeds(args.seeds)]
-    with multiprocessing.get_context("spawn").Pool(2) as pool:
-        runs = pool.starmap(run_one, jobs)
+    runs = over_seeds(run_one, jobs, args.processes)
     shares = np.vstack([share for share, _ in runs])
     at = {q: shares[:, min(q, args.budget) - 1].mean() for q in (25, 50, 100)}
     print(

@@ -37,3 +37,35 @@ def test_the_proxy_script_checks_the_shipped_table(tmp_path):
     assert "2 cells recomputed" in done.stdout
     worst = float(done.stdout.split("largest relative difference")[1])
     assert worst < 1e-5
+
+
+def _run(script, *args, timeout=300):
+    return subprocess.run([sys.executable, str(BENCHMARKS / script), *args], check=True, capture_output=True,
+                          text=True, timeout=timeout, cwd=str(BENCHMARKS))
+
+
+def test_every_benchmark_script_starts():
+    """The scripts no other test runs: each imports what it uses and parses its arguments."""
+    for script in sorted(BENCHMARKS.glob("*.py")):
+        if script.name in ("provenance.py", "seed_range.py", "seed_runs.py"):
+            continue  # helpers, not scripts
+        assert "usage" in _run(script.name, "--help").stdout, script.name
+
+
+def test_the_strategy_options_script_runs_and_renders_its_page(tmp_path):
+    result = tmp_path / "options.jsonl"
+    done = _run("strategy_options.py", "re", "--seeds", "0-1", "--budget", "20", "--processes", "1",
+                "--options", '{"population_size": 5}', "--out", str(result))
+    assert "seeds 0-1" in done.stdout
+    saved = json.loads(result.read_text())
+    assert saved["n_seeds"] == 2 and saved["options"] == {"population_size": 5} and saved["provenance"]["commit"]
+    page = tmp_path / "page.md"
+    _run("strategy_options.py", "--markdown", str(page), str(result))
+    assert '| cifar10 | re | `{"population_size": 5}` | 0-1 |' in page.read_text()
+
+
+def test_the_pretraining_cost_script_measures_a_small_space(tmp_path):
+    result = tmp_path / "cost.json"
+    _run("pretrain_cost.py", "--spaces", "cells64", "--json", str(result))
+    row = json.loads(result.read_text())["rows"][0]
+    assert row["size"] == 64 and row["steps"] >= 300 and row["validity"] == 1.0 and row["recon_all"] > 0.5
