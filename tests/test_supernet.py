@@ -71,3 +71,46 @@ def test_train_a_supernet_search_through_it_and_retrain_the_top(tmp_path):
                               "--epochs", "1", "--out", str(tmp_path / "top")])
     assert top.exit_code == 0, top.output
     assert (tmp_path / "top" / "rank2" / "model.pt").is_file()
+
+
+def test_a_cell_path_is_the_benchmark_network_with_inherited_weights():
+    from vaenas.objectives.cell_supernet import CellSupernet
+    from vaenas.objectives.nb201_network import Nb201Network
+
+    data = make_synthetic(n=32)
+    torch.manual_seed(0)
+    supernet = CellSupernet(data).eval()
+    arch = ("nor_conv_3x3", "skip_connect", "none", "avg_pool_3x3", "nor_conv_1x1", "nor_conv_3x3")
+    network = Nb201Network(arch, data.n_classes, in_channels=data.shape[0]).eval()
+    mine = network.state_dict()
+    for name, value in supernet.state_dict().items():  # the path's weights, under the network's names
+        parts = name.split(".")
+        if parts[0] != "layers":
+            continue
+        if parts[2] == "edges":
+            if parts[4] != arch[int(parts[3])]:
+                continue
+            del parts[4]
+        mine[".".join(["features", *parts[1:]])] = value
+    mine["classifier.weight"], mine["classifier.bias"] = supernet.classifier.weight, supernet.classifier.bias
+    network.load_state_dict(mine)
+    x = torch.as_tensor(data.val_x)
+    with torch.no_grad():
+        assert torch.allclose(supernet(x, arch), network(supernet.normalize(x)), atol=1e-5)
+
+
+def test_train_a_cell_supernet_and_search_nb201_through_it(tmp_path):
+    runner = CliRunner()
+    trained = runner.invoke(app, ["supernet", "--space", "nb201", "--data", "digits", "--epochs", "1",
+                                  "--out", str(tmp_path / "cells")])
+    assert trained.exit_code == 0 and "--objective cell-supernet" in trained.output, trained.output
+    searched = runner.invoke(app, ["search", "--objective", "cell-supernet", "--supernet", str(tmp_path / "cells"),
+                                   "--strategy", "re", "--budget", "5", "--out", str(tmp_path / "search")])
+    assert searched.exit_code == 0, searched.output
+    objective = make_objective("cell-supernet", supernet=str(tmp_path / "cells"))
+    arch = make_space("nb201").sample(__import__("numpy").random.default_rng(0))
+    first, again = objective.evaluate(arch), objective.evaluate(arch)
+    assert first.value == again.value and 0 <= first.value <= 100 and first.metrics["params"] > 0
+    wrong = runner.invoke(app, ["search", "--objective", "supernet", "--supernet", str(tmp_path / "cells"),
+                                "--budget", "3", "--out", str(tmp_path / "wrong")])
+    assert wrong.exit_code == 2 and "cell-supernet" in wrong.output

@@ -188,7 +188,7 @@ def search(
     subset: Subset = None,
     image_latent_dim: ImageLatent = None,
     proxy: ProxyName = None,
-    supernet: Annotated[Path | None, typer.Option(help="Folder of a trained supernet (--objective supernet).")] = None,
+    supernet: Annotated[Path | None, typer.Option(help="Folder of a trained supernet (--objective supernet or cell-supernet).")] = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Output folder; default runs/SPACE[-OBJECTIVE]-DATASET-STRATEGY-seedSEED."),
@@ -456,37 +456,36 @@ def _default_criteria(objective: type[ObjectiveClass]) -> list[str]:
 @app.command()
 @user_errors
 def supernet(
-    space: Annotated[str, typer.Option(help="Layer space whose architectures the supernet holds.")] = "macro",
+    space: Annotated[str, typer.Option(help="macro (or another layer space): elastic layers; nb201: one-shot cells.")] = "macro",
     dataset: Annotated[str, typer.Option("--dataset", "--data", help="digits, synthetic or cifar10:PATH.")] = "digits",
-    epochs: Annotated[int, typer.Option(help="Training epochs (each step trains 4 subnets).")] = 10,
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 10,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     out: Annotated[Path, typer.Option(help="Folder for supernet.pt.")] = Path("runs/supernet"),
 ) -> None:
     """Train a weight-sharing supernet once; then score architectures through it with
-    `vaenas search --objective supernet --supernet OUT` (milliseconds each) and retrain the
-    best stand-alone with `vaenas train --arch SEARCH_OUT --top 5`."""
+    `vaenas search --objective supernet --supernet OUT` (nb201: `--objective
+    cell-supernet`), milliseconds each, and retrain the best macro ones stand-alone with
+    `vaenas train --arch SEARCH_OUT --top 5`."""
     import torch
 
     from vaenas.objectives.image_data import load_image_data
-    from vaenas.objectives.supernet import MacroSupernet, save_supernet, train_supernet
-    from vaenas.spaces.macro import LayerSpace
+    from vaenas.objectives.supernet import make_supernet, save_supernet, train_supernet
 
     check_count("epochs", epochs)
     check_seed(seed)
     check_can_write(out)
-    layers = make_space(space)
-    if not isinstance(layers, LayerSpace):
-        raise InvalidArgumentError(f"supernets are built for layer spaces such as macro, not {space!r}")
+    chosen = make_space(space)
     data = load_image_data(dataset, seed)
     torch.manual_seed(seed)
-    net = MacroSupernet(layers, data)
+    net = make_supernet(chosen, data)
     with _progress() as progress:
         task = progress.add_task(f"supernet on {space} / {dataset}", total=epochs, status="")
         training = train_supernet(net, data, epochs, seed,
                                   on_epoch=lambda e, n, loss: progress.update(task, completed=e, status=f"loss {loss:.3f}"))
     path = save_supernet(out, net, dataset, training, seed)
+    objective = "cell-supernet" if chosen.name == "nb201" else "supernet"
     console.print(f"supernet trained for {epochs} epochs ({training.steps} steps, {training.seconds:.0f} s) in {path}; "
-                  f"search it with: vaenas search --objective supernet --supernet {out}")
+                  f"search it with: vaenas search --objective {objective} --supernet {out}")
 
 
 LatentDim = Annotated[int, typer.Option(help="Latent dimensions (one Gaussian per architecture).")]

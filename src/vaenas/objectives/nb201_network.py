@@ -9,6 +9,8 @@ benchmark's description (Dong & Yang, ICLR 2020)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from torch import nn
 
@@ -39,16 +41,21 @@ def make_op(op: str, channels: int) -> nn.Module:
     raise ValueError(f"unknown NAS-Bench-201 op {op!r}")
 
 
+def cell_output(x: torch.Tensor, edge: Callable[[int, torch.Tensor], torch.Tensor]) -> torch.Tensor:
+    """A cell's output node: node j sums edge(e, node i) over the edges e = (i, j)."""
+    nodes = [x]
+    for j in range(1, 4):
+        nodes.append(sum(edge(e, nodes[i]) for e, (i, to) in enumerate(EDGES) if to == j))  # type: ignore[arg-type]
+    return nodes[3]
+
+
 class Cell(nn.Module):
     def __init__(self, arch: Nb201Arch, channels: int) -> None:
         super().__init__()
         self.edges = nn.ModuleList(make_op(op, channels) for op in arch)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        nodes = [x]
-        for j in range(1, 4):
-            nodes.append(sum(self.edges[e](nodes[i]) for e, (i, to) in enumerate(EDGES) if to == j))
-        return nodes[3]
+        return cell_output(x, lambda e, h: self.edges[e](h))
 
 
 class ReductionBlock(nn.Module):
@@ -66,17 +73,28 @@ class ReductionBlock(nn.Module):
         return self.b(self.a(x)) + self.shortcut(x)
 
 
+def network_layers(
+    make_cell: Callable[[int], nn.Module], channels: int = 16, cells_per_stage: int = 5, in_channels: int = 3
+) -> tuple[list[nn.Module], int]:
+    """The layers of the benchmark's network around its cells (`make_cell(width)`), in the
+    order they are created (which fixes their initial weights), and the final width."""
+    layers: list[nn.Module] = [nn.Conv2d(in_channels, channels, 3, padding=1, bias=False), nn.BatchNorm2d(channels)]
+    width = channels
+    for stage in range(3):
+        if stage:
+            layers.append(ReductionBlock(width, width * 2))
+            width *= 2
+        layers += [make_cell(width) for _ in range(cells_per_stage)]
+    layers += [nn.BatchNorm2d(width), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten()]
+    return layers, width
+
+
 class Nb201Network(nn.Module):
-    def __init__(self, arch: Nb201Arch, n_classes: int = 10, channels: int = 16, cells_per_stage: int = 5) -> None:
+    def __init__(
+        self, arch: Nb201Arch, n_classes: int = 10, channels: int = 16, cells_per_stage: int = 5, in_channels: int = 3
+    ) -> None:
         super().__init__()
-        layers: list[nn.Module] = [nn.Conv2d(3, channels, 3, padding=1, bias=False), nn.BatchNorm2d(channels)]
-        width = channels
-        for stage in range(3):
-            if stage:
-                layers.append(ReductionBlock(width, width * 2))
-                width *= 2
-            layers += [Cell(arch, width) for _ in range(cells_per_stage)]
-        layers += [nn.BatchNorm2d(width), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten()]
+        layers, width = network_layers(lambda w: Cell(arch, w), channels, cells_per_stage, in_channels)
         self.features = nn.Sequential(*layers)
         self.classifier = nn.Linear(width, n_classes)
 

@@ -14,19 +14,42 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from vaenas.errors import CheckpointError, VaenasError
+from vaenas.errors import CheckpointError, InvalidArgumentError, VaenasError
 from vaenas.objectives.image_data import ImageData
 from vaenas.objectives.networks import Normalize
+from vaenas.spaces import SearchSpace
 from vaenas.spaces.macro import LayerSpace, MacroArch
 
 RECALIBRATION_BATCHES = 4
+
+
+class Supernet(Protocol):
+    """What training, scoring and saving need of a supernet (MacroSupernet, CellSupernet)."""
+
+    space: SearchSpace
+
+    def __call__(self, x: torch.Tensor, arch: Any) -> torch.Tensor: ...
+
+    def training_subnets(self, rng: np.random.Generator) -> list[Any]: ...
+
+    def recalibrate(self, arch: Any, batches: list[torch.Tensor]) -> None: ...
+
+    def parameters(self) -> Any: ...
+
+    def train(self, mode: bool = True) -> Any: ...
+
+    def eval(self) -> Any: ...
+
+    def state_dict(self) -> dict[str, Any]: ...
+
+    def load_state_dict(self, state: dict[str, Any]) -> Any: ...
 
 
 class ElasticConv(nn.Module):
@@ -90,6 +113,20 @@ class MacroSupernet(nn.Module):
         """The largest and the smallest subnet."""
         return (tuple(max(c) for c in self.space.stage_choices), tuple(min(c) for c in self.space.stage_choices))
 
+    def training_subnets(self, rng: np.random.Generator) -> list[MacroArch]:
+        """The sandwich rule: the largest, the smallest and two random subnets."""
+        return [*self.extremes(), self.space.sample(rng), self.space.sample(rng)]
+
+    def recalibrate(self, arch: MacroArch, batches: list[torch.Tensor]) -> None:
+        """The batch-norm statistics of `arch`'s slices, averaged anew over `batches`."""
+        with torch.no_grad():
+            for layers, stage in zip(self.stages, arch):
+                for layer in layers[: stage.depth]:
+                    layer.running_mean[: stage.width].zero_()
+                    layer.running_var[: stage.width].fill_(1.0)
+            for number, batch in enumerate(batches, start=1):
+                self(batch, arch, recalibrate=1.0 / number)
+
 
 @dataclass(frozen=True)
 class SupernetTraining:
@@ -100,16 +137,15 @@ class SupernetTraining:
 
 
 def train_supernet(
-    supernet: MacroSupernet, data: ImageData, epochs: int, seed: int = 0, batch_size: int = 128, lr: float = 1e-3,
+    supernet: Supernet, data: ImageData, epochs: int, seed: int = 0, batch_size: int = 128, lr: float = 1e-3,
     on_epoch: Callable[[int, int, float], None] | None = None,
 ) -> SupernetTraining:
-    """Adam with the sandwich rule: each step sums the losses of the largest, the
-    smallest and two random subnets, so that every size is trained every step."""
+    """Adam; each step sums the losses of the subnets the supernet samples for it
+    (`training_subnets`: the sandwich rule for a layer space, one random path for cells)."""
     rng = np.random.default_rng(seed)
     generator = torch.Generator().manual_seed(seed)
     x, y = torch.as_tensor(data.train_x), torch.as_tensor(data.train_y)
     optimizer = torch.optim.Adam(supernet.parameters(), lr=lr)
-    largest, smallest = supernet.extremes()
     supernet.train()
     started, steps = time.perf_counter(), 0
     for epoch in range(1, epochs + 1):
@@ -118,10 +154,8 @@ def train_supernet(
         for start in range(0, len(x), batch_size):
             index = order[start : start + batch_size]
             optimizer.zero_grad(set_to_none=True)
-            loss = sum(
-                F.cross_entropy(supernet(x[index], arch), y[index])
-                for arch in (largest, smallest, supernet.space.sample(rng), supernet.space.sample(rng))
-            )
+            subnets = supernet.training_subnets(rng)
+            loss = sum(F.cross_entropy(supernet(x[index], arch), y[index]) for arch in subnets)
             loss.backward()  # type: ignore[union-attr]
             optimizer.step()
             total += float(loss.detach())  # type: ignore[union-attr]
@@ -129,11 +163,11 @@ def train_supernet(
         if on_epoch:
             on_epoch(epoch, epochs, total / max(1, steps))
     supernet.eval()
-    return SupernetTraining(epochs, steps, time.perf_counter() - started)
+    return SupernetTraining(epochs, steps, time.perf_counter() - started, len(subnets))
 
 
 def subnet_accuracy(
-    supernet: MacroSupernet, data: ImageData, arch: MacroArch, seed: int = 0, split: str = "val"
+    supernet: Supernet, data: ImageData, arch: Any, seed: int = 0, split: str = "val"
 ) -> float:
     """Accuracy (%) of `arch` with inherited weights on the validation (or test) split,
     after recalibrating its batch-norm statistics on RECALIBRATION_BATCHES training
@@ -142,22 +176,30 @@ def subnet_accuracy(
     generator = torch.Generator().manual_seed(seed)
     batches = torch.randperm(len(x), generator=generator)[: 128 * RECALIBRATION_BATCHES].split(128)
     supernet.eval()
+    supernet.recalibrate(arch, [x[b] for b in batches])
+    supernet.eval()
     with torch.no_grad():
-        for layers, stage in zip(supernet.stages, arch):
-            for layer in layers[: stage.depth]:
-                layer.running_mean[: stage.width].zero_()
-                layer.running_var[: stage.width].fill_(1.0)
-        for number, batch in enumerate(batches, start=1):
-            supernet(x[batch], arch, recalibrate=1.0 / number)
         images, labels = (data.val_x, data.val_y) if split == "val" else (data.test_x, data.test_y)
         predictions = supernet(torch.as_tensor(images), arch).argmax(1)
     return float((predictions == torch.as_tensor(labels)).float().mean() * 100)
 
 
+def make_supernet(space: SearchSpace, data: ImageData) -> Supernet:
+    """The supernet of `space`: elastic layers for a layer space, one-shot cells for
+    NAS-Bench-201's cell space."""
+    from vaenas.objectives.cell_supernet import CellSupernet
+
+    if isinstance(space, LayerSpace):
+        return MacroSupernet(space, data)
+    if space.name == "nb201":
+        return CellSupernet(data)
+    raise InvalidArgumentError(f"supernets are built for layer spaces (macro) and nb201, not {space.name!r}")
+
+
 SUPERNET_FILE = "supernet.pt"
 
 
-def save_supernet(folder: Path, supernet: MacroSupernet, dataset: str, training: SupernetTraining, seed: int) -> Path:
+def save_supernet(folder: Path, supernet: Supernet, dataset: str, training: SupernetTraining, seed: int) -> Path:
     """The trained supernet and what rebuilds it (the space, the data set, the seed)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / SUPERNET_FILE
@@ -169,7 +211,7 @@ def save_supernet(folder: Path, supernet: MacroSupernet, dataset: str, training:
     return path
 
 
-def load_supernet(folder: Path) -> tuple[MacroSupernet, ImageData, dict[str, Any]]:
+def load_supernet(folder: Path) -> tuple[Supernet, ImageData, dict[str, Any]]:
     """A supernet saved by `save_supernet` (read with weights_only: nothing in the file
     runs), its data set and its settings."""
     from vaenas.objectives.image_data import load_image_data
@@ -184,7 +226,7 @@ def load_supernet(folder: Path) -> tuple[MacroSupernet, ImageData, dict[str, Any
         if space.definition() != payload["space_definition"]:
             raise CheckpointError(f"{path} was trained on another {payload['space']!r} space; train it again")
         data = load_image_data(payload["dataset"], payload["seed"])
-        supernet = MacroSupernet(space, data)  # type: ignore[arg-type]
+        supernet = make_supernet(space, data)
         supernet.load_state_dict(payload["state_dict"])
     except VaenasError:
         raise

@@ -14,7 +14,9 @@ from vaenas.objectives.networks import build_classifier, count_parameters
 from vaenas.objectives.registry import OBJECTIVES
 from vaenas.objectives.reporting import Trial
 from vaenas.objectives.supernet import load_supernet, subnet_accuracy
+from vaenas.objectives.nb201_network import Nb201Network
 from vaenas.spaces.macro import MacroArch
+from vaenas.spaces.nb201 import Nb201Arch
 
 
 @OBJECTIVES.register("supernet")
@@ -36,6 +38,11 @@ class SupernetObjective(Objective):
             )
         self.folder = Path(supernet)
         self.supernet, self.data, self.settings = load_supernet(self.folder)
+        if self.supernet.space.name != self.space_name:
+            raise InvalidArgumentError(
+                f"the supernet in {self.folder} holds space {self.supernet.space.name!r}; "
+                f"score it with the {'cell-supernet' if self.supernet.space.name == 'nb201' else 'supernet'} objective"
+            )
         if dataset is not None and dataset != self.settings["dataset"]:
             raise InvalidArgumentError(
                 f"the supernet in {self.folder} was trained on {self.settings['dataset']!r}, not {dataset!r}"
@@ -44,6 +51,21 @@ class SupernetObjective(Objective):
     def evaluate(self, arch: MacroArch, trial: Trial | None = None) -> Evaluation:
         started = time.perf_counter()
         value = subnet_accuracy(self.supernet, self.data, arch)
-        params = count_parameters(build_classifier(arch, self.data.shape, self.data.n_classes, self.data.mean,
-                                                   self.data.std))
-        return Evaluation(value=value, cost=time.perf_counter() - started, metrics={"params": params})
+        return Evaluation(value=value, cost=time.perf_counter() - started, metrics={"params": self.parameters_of(arch)})
+
+    def parameters_of(self, arch: MacroArch) -> int:
+        """Parameters of the stand-alone network of `arch`."""
+        return count_parameters(build_classifier(arch, self.data.shape, self.data.n_classes, self.data.mean,
+                                                 self.data.std))
+
+
+@OBJECTIVES.register("cell-supernet")
+class CellSupernetObjective(SupernetObjective):
+    """Validation accuracy (%) of a NAS-Bench-201 cell with the weights it inherits from
+    the one-shot supernet in folder `supernet` (`vaenas supernet --space nb201`)."""
+
+    name = "cell-supernet"
+    space_name = "nb201"
+
+    def parameters_of(self, arch: Nb201Arch) -> int:  # type: ignore[override]
+        return count_parameters(Nb201Network(arch, self.data.n_classes, in_channels=self.data.shape[0]))
