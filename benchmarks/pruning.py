@@ -80,7 +80,7 @@ def _vaenas(job: dict) -> list[dict]:
     study = vaenas.create_study(space="macro", strategy=job["strategy"], seed=job["seed"], pruner=name,
                                 pruner_options=options or None)
     study.optimize(_objective(job), n_trials=job["trials"])
-    rows = [{"arch": t.arch, "status": t.status.value, "value": t.value,
+    rows = [{"arch": study.space.format(t.arch), "status": t.status.value, "value": t.value,
              "epochs": int(t.metrics.get("pruned_at", t.metrics.get("epochs", 0))),
              "ask_seconds": t.metrics.get("ask_seconds")} for t in study.trials]
     study.close()

@@ -97,7 +97,7 @@ def end_to_end(args: argparse.Namespace, seed: int, pool) -> dict:  # type: igno
     vaenas.set_verbosity(30)
     study.optimize(lambda arch: subnet_accuracy(net, data, arch), n_trials=args.queries)
     ranked = sorted((t for t in study.trials if t.value is not None), key=lambda t: t.value, reverse=True)[:5]
-    retrained = pool.map(_standalone, [(t.arch, args.data, args.final_epochs, seed) for t in ranked])
+    retrained = pool.map(_standalone, [(space.format(t.arch), args.data, args.final_epochs, seed) for t in ranked])
     best = max(retrained, key=lambda r: r["val"])
     return {"seed": seed, "epochs": args.supernet_epochs * SUBNETS_PER_STEP + 5 * args.final_epochs,
             "best_val": best["val"], "test_of_best": best["test"], "retrained": retrained,

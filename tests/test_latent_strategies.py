@@ -8,7 +8,7 @@ from vaenas.spaces import make_space
 from vaenas.study import ConfiguredStudy, StudyConfig
 
 SPACE = make_space("nb201")
-MODEL_BASED = ["bo", "rl", "grad", "bananas"]
+MODEL_BASED = ["bo", "bo-retrain", "rl", "grad", "bananas"]
 
 
 def build(name, vae, seed=0):

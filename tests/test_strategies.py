@@ -10,7 +10,7 @@ BASELINES = ["rs", "re", "ls"]  # model-based ones: test_latent_strategies, test
 
 
 def test_every_registered_strategy_is_tested():
-    assert set(STRATEGIES.names()) == {*BASELINES, "bo", "rl", "grad", "bananas", "optuna-tpe", "optuna-gp", "mobo", "nsga2"}
+    assert set(STRATEGIES.names()) == {*BASELINES, "bo", "bo-retrain", "rl", "grad", "bananas", "optuna-tpe", "optuna-gp", "mobo", "nsga2"}
     assert not any(needs_vae(n) for n in BASELINES)
 
 
