@@ -50,10 +50,11 @@ def markdown(title: str, files: list[Path]) -> str:
         rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
         lines += [f"## {path.name}", ""]
         lines += [f"- {provenance_line(r['provenance'])}" for r in rows[:1]]
-        lines += ["", "| data set | strategy | options | seeds | median queries to regret <= 0.2 | to the optimum | "
-                  "seeds at the optimum | best @ 50 | best @ 100 | s / ask |", "|---|---|---|---|---|---|---|---|---|---|"]
+        lines += ["", "| data set | strategy | options | VAE settings | seeds | median queries to regret <= 0.2 | to the optimum | "
+                  "seeds at the optimum | best @ 50 | best @ 100 | s / ask |", "|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in rows:
-            lines.append(f"| {r['dataset']} | {r['strategy']} | `{json.dumps(r['options'])}` | {r['seeds']} | "
+            vae = f"`{json.dumps(r['vae'])}`" if r.get("vae") else "defaults"
+            lines.append(f"| {r['dataset']} | {r['strategy']} | `{json.dumps(r['options'])}` | {vae} | {r['seeds']} | "
                          f"{r['median_queries_to_regret_0.2'] or 'not reached'} | {r['median_queries_to_optimum'] or 'not reached'} | "
                          f"{r['seeds_at_optimum']} / {r['n_seeds']} | {r['best_at_50']:.3f} | {r['best_at_100']:.3f} | "
                          f"{r['seconds_per_ask']:.3f} |")

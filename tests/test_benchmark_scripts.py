@@ -61,7 +61,7 @@ def test_the_strategy_options_script_runs_and_renders_its_page(tmp_path):
     assert saved["n_seeds"] == 2 and saved["options"] == {"population_size": 5} and saved["provenance"]["commit"]
     page = tmp_path / "page.md"
     _run("strategy_options.py", "--markdown", str(page), str(result))
-    assert '| cifar10 | re | `{"population_size": 5}` | 0-1 |' in page.read_text()
+    assert '| cifar10 | re | `{"population_size": 5}` | defaults | 0-1 |' in page.read_text()
 
 
 def test_the_pretraining_cost_script_measures_a_small_space(tmp_path):
