@@ -19,6 +19,7 @@ from vaenas.spaces import Arch, SearchSpace
 from vaenas.vae.archvae import CHECKPOINT_VERSION, ArchVAE, EpochCallback
 from vaenas.vae.model import VAEConfig
 from vaenas.vae.quality import measure_quality
+from vaenas.vae.shipped import shipped_checkpoint
 
 CHECKPOINT_FILE = "vae.pt"
 METRICS_FILE = "metrics.json"
@@ -97,11 +98,14 @@ def cached_vae(
     cache_dir: Path | None = None,
     on_epoch: EpochCallback | None = None,
 ) -> ArchVAE:
-    """The pretrained VAE for `space` and `config`, trained and cached on first use."""
+    """The pretrained VAE for `space` and `config`: from the cache, else the one that
+    ships with the package for these settings (vae/shipped.py), else trained and cached."""
     config = config or VAEConfig()
     folder = cache_folder(space, config, cache_dir)
     if (folder / CHECKPOINT_FILE).is_file():
         return ArchVAE.load(folder / CHECKPOINT_FILE, space)
+    if shipped := shipped_checkpoint(folder.name):
+        return ArchVAE.load(shipped, space)  # pretrained with these settings and this code
     vae, metrics = pretrain(space, config, on_epoch=on_epoch)
     save_pretrained(vae, metrics, folder)
     return vae
