@@ -31,10 +31,7 @@ class LatentBO(LatentSurrogateStrategy):
     joined with the adjacency + one-hot encoding by default: the embedding carries the
     smooth global structure the VAE learned without labels, the one-hot part separates
     the top cells that the 16-d embedding places close together (ARD weighs the two).
-    The node mean, not the decodable graph point: chosen on NAS-Bench-201 seeds 0-19
-    (median queries to the optimum 38.5 / 47 / 58.5 on CIFAR-10 / CIFAR-100 /
-    ImageNet16-120 against 45.5 / 42 / 65, best @ 100 higher on all three), confirmed on
-    seeds 100-149 (README, Results)."""
+    Why these defaults, and what they were measured against: docs/decisions/bo-defaults.md."""
 
     option_rules = {"acquisition": one_of(*ACQUISITIONS), "patience": at_least(0), "warp": one_of(*WARPS),
                     "warm_start": one_of("none", *PROXY_COLUMNS)}

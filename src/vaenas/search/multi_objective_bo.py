@@ -44,15 +44,11 @@ class LatentMOBO(LatentSurrogateStrategy):
         no observation has joined the front for that many observations, the candidates
         are the unseen one-change neighbours of the front's cells (0: never).
         The inputs are LatentSurrogateStrategy's default `features`, the node-mean
-        embedding beside the one-hot: against the graph point it searched as well on
-        NAS-Bench-Graph cora (hypervolume share @ 100: 0.974 against 0.975 on seeds 0-19,
-        0.971 against 0.970 on seeds 100-149; README), no better.
-        `op_counts`: each cell's operation counts join the inputs, and every GP reads
-        them through a linear kernel beside the RBF, so that a cost that adds up over
-        operations (latency, size) is extrapolated to cells unlike those seen, such as
-        the fast corner of the front. Chosen on cora seeds 0-19 (hypervolume share @ 100
-        0.980 against 0.974), confirmed on seeds 100-149 (0.980, 29 of 50 seeds at 0.98,
-        against 0.971, 18 of 50). `latent` holds the other options of
+        embedding beside the one-hot. `op_counts`: each cell's operation counts join
+        the inputs, and every GP reads them through a linear kernel beside the RBF, so
+        that a cost that adds up over operations (latency, size) is extrapolated to
+        cells unlike those seen, such as the fast corner of the front. Measured:
+        docs/decisions/mobo-defaults.md. `latent` holds the other options of
         LatentSurrogateStrategy (features, generate, radius) and LatentStrategy (vae, n_init,
         pool_size)."""
         super().__init__(space, seed, op_counts=op_counts, **latent)

@@ -31,10 +31,8 @@ class VAEConfig:
     node_beta: float = 0.1
     """Weighs the KL term of the node latents (vae/node_decoder.py), annealed like beta.
     The node latents keep only what their decoder needs, a node's op, in as few dims as
-    this weight makes worth it: at 0.5 and 0.25, some seeds kept 3 dims for NAS-Bench-201's
-    5 ops, from which the node mean cannot give the op counts back, and ranked cells up to
-    0.3 worse (GP Spearman; 4 of 12 VAE seeds at 0.5). At 0.1 all 12 seeds kept 4 dims or
-    more (benchmarks/vae_quality.py --vae-seeds 0-11)."""
+    this weight makes worth it; at higher weights some VAE seeds kept too few dims for
+    NAS-Bench-201's 5 ops and ranked cells worse (measured: docs/vae.md)."""
     kl_warmup: float = 0.3
     """Share of training steps over which beta rises linearly from 0 (KL annealing)."""
     epochs: int = 12
@@ -119,10 +117,8 @@ class GraphVAE(nn.Module):
         latent and its decoder get no gradient from it (sharing the encoder took
         macro's held-out reconstruction from 0.999 to 0.91), and the node latents
         are shaped by the node term alone, as the earlier per-node model's were. A head
-        on the graph encoder's states, with their gradient stopped, gave node means as
-        smooth for a predictor but a slower `bo` (NAS-Bench-201 seeds 0-19, median
-        queries to the optimum: ImageNet16-120 78 against 58.5 with this encoder,
-        CIFAR-10 44.5 against 38.5)."""
+        on the graph encoder's states, with their gradient stopped, gave a slower `bo`
+        (docs/vae.md)."""
         h = self._node_states(graphs)
         node_states = self._message_passing(self.node_embed, self.node_layers, graphs)
         return (

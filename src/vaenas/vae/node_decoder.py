@@ -4,9 +4,7 @@ node's op and its edges without looking at the other nodes' ops.
 Why it is there: the mean of an architecture's node points (`ArchVAE.embed`) places
 architectures that share ops and wiring close together, which is what a predictor on the
 latent space needs. The graph point alone, made to be decoded, ranks NAS-Bench-201 cells
-worse (GP Spearman 0.653 / 0.709 / 0.743 against 0.668 / 0.744 / 0.783 for the node
-mean, over VAE seeds 0-2; benchmarks/vae_quality.py), and `bo` on it reaches the optimum
-later (README, Results on NAS-Bench-201)."""
+worse, and `bo` on it reaches the optimum later (measured: docs/vae.md)."""
 
 from __future__ import annotations
 
