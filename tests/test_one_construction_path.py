@@ -66,3 +66,23 @@ def test_the_command_line_and_the_library_write_one_identity(tmp_path):
         with SQLiteStorage(tmp_path / folder / "study.db") as journal:
             configs.append(journal.stored_config())
     assert configs[0] == configs[1]
+
+
+def test_pareto_reads_a_multi_objective_folder_made_in_python(tmp_path):
+    from vaenas.objectives import Evaluation
+    from vaenas.spaces import CellSpace
+
+    def two(arch):
+        convs = sum(op == "conv" for op in arch)
+        return Evaluation(value=float(convs), metrics={"latency": 1.0 + convs + 0.1 * (arch[0] == "pool")})
+
+    with vaenas.create_study(space=CellSpace(n_nodes=3, ops=["skip", "conv", "pool"]), strategy="rs", storage=tmp_path,
+                             objectives={"value": "maximize", "latency": "minimize"}) as study:
+        study.optimize(two, n_trials=12)
+        front = study.front
+    done = runner.invoke(app, ["pareto", str(tmp_path)])
+    assert done.exit_code == 0, done.output
+    saved = json.loads((tmp_path / "pareto.json").read_text())
+    assert sorted(r["number"] for r in saved["front"]) == sorted(r["number"] for r in front)
+    wrong = runner.invoke(app, ["pareto", str(tmp_path), "--objectives", "value,params"])
+    assert wrong.exit_code == 2 and "not 'params'" in wrong.output

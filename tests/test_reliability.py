@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 import vaenas
 from library_objective import conv_count
 from vaenas.cli import app
-from vaenas.errors import ArchitectureFormatError, CheckpointError, DataError, InvalidArgumentError, JournalError
+from vaenas.errors import ArchitectureFormatError, CheckpointError, DataError, InvalidArgumentError
 from vaenas.objectives import Evaluation
 from vaenas.objectives.image_data import CIFAR10_FILES, load_cifar10
 from vaenas.spaces import CellSpace

@@ -17,31 +17,21 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from vaenas.comparison_report import write_comparison
 from vaenas.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, InvalidArgumentError, Terminated, VaenasError
 from vaenas.latent_map import check_line_steps, check_mappable
 from vaenas.latent_map import latent_map as build_latent_map
 from vaenas.objectives import OBJECTIVES, make_objective
-from vaenas.objectives import Objective as ObjectiveClass
-from vaenas.report import (
-    hypervolume_curves,
-    plot_hypervolume,
-    plot_latent_map,
-    plot_pareto,
-    plot_regret,
-    reported_at_best,
-    write_hypervolume,
-    write_queries_to_regret,
-    write_summary,
-)
+from vaenas.pareto_report import write_pareto_report
+from vaenas.report import plot_latent_map, reported_at_best
 from vaenas.final_training import chosen_arch, top_archs, train_chosen
 from vaenas.search.options import parse_option, parse_scoped_options
 from vaenas.spaces import make_space
 from vaenas.study import ConfiguredStudy, StudyConfig, StudyResult
 from vaenas.study.arguments import check_count, check_seed, check_workers
-from vaenas.study.compare import hypervolume_scale_of, run_comparison
+from vaenas.study.compare import run_comparison
 from vaenas.study.executors.registry import default_executor
-from vaenas.study.pareto import VALUE, criteria, pareto_summary, pareto_view
-from vaenas.study.storages.folder import PARETO_FILE, check_can_write, read_study, write_pareto
+from vaenas.study.storages.folder import PARETO_FILE, check_can_write
 from vaenas.study.trial_log import set_verbosity
 from vaenas.vae import ArchVAE, VAEConfig, cached_vae, save_pretrained
 from vaenas.vae import pretrain as run_pretrain
@@ -371,30 +361,19 @@ def compare(
             on_done=lambda r: progress.update(task, advance=1, status=f"{r.config.strategy} seed {r.config.seed}"),
             on_pretrain_epoch=on_pretrain_epoch,
         )
-    rows = write_summary(out / "summary.csv", by_strategy)
-    first = next(iter(by_strategy.values()))[0]
     seed_text = f"seeds {first_seed}-{first_seed + seeds - 1}"
-    if first.optimum is not None:
-        plot_regret(out / "regret.png", by_strategy, title=f"{space} / {dataset}, {seed_text}")
-        write_queries_to_regret(out / "queries_to_regret.csv", by_strategy)
+    report = write_comparison(out, base, by_strategy, f"{space} / {dataset}, {seed_text}")
     title = f"vaenas compare: {space} / {dataset}, {seed_text}"
-    console.print(_summary_table(f"{title} (mean ± std of best)", rows, names, "best"))
-    if first.reported_metric:
-        metric = first.reported_metric
-        console.print(_summary_table(f"{title} (mean ± std of {metric} at the best)", rows, names, f"{metric}_at_best"))
-    written = "summary.csv, regret.png and queries_to_regret.csv"
-    if base.objectives:
-        chosen, scale = hypervolume_scale_of(base, by_strategy)
-        hv_curves = hypervolume_curves(by_strategy, chosen, scale)
-        hv_rows = write_hypervolume(out / "hypervolume.csv", hv_curves, budget, scale)
-        plot_hypervolume(out / "hypervolume.png", hv_curves, chosen, scale, title=f"{space} / {dataset}, {seed_text}")
-        measure = "hypervolume_share" if scale.attainable else "hypervolume"
-        what = "hypervolume as a share of the true front's" if scale.attainable else "hypervolume"
-        console.print(_summary_table(f"{title} (mean ± std of the {what})", hv_rows, names, measure, ".4g"))
-        reference = ", ".join(f"{c.name} {v:.4g}" for c, v in zip(chosen, scale.reference))
-        console.print(f"hypervolume reference: {reference} ({scale.rule})")
-        written += ", hypervolume.csv and hypervolume.png"
-    console.print(f"{written} in {out}/")
+    console.print(_summary_table(f"{title} (mean ± std of best)", report.rows, names, "best"))
+    if metric := report.reported_metric:
+        console.print(_summary_table(f"{title} (mean ± std of {metric} at the best)", report.rows, names, f"{metric}_at_best"))
+    if report.hypervolume_rows is not None and report.scale is not None and report.criteria is not None:
+        measure = "hypervolume_share" if report.scale.attainable else "hypervolume"
+        what = "hypervolume as a share of the true front's" if report.scale.attainable else "hypervolume"
+        console.print(_summary_table(f"{title} (mean ± std of the {what})", report.hypervolume_rows, names, measure, ".4g"))
+        reference = ", ".join(f"{c.name} {v:.4g}" for c, v in zip(report.criteria, report.scale.reference))
+        console.print(f"hypervolume reference: {reference} ({report.scale.rule})")
+    console.print(f"{', '.join(report.files)} in {out}/")
 
 
 def _summary_table(title: str, rows: list[dict[str, Any]], names: list[str], column: str, digits: str = ".3f") -> Table:
@@ -423,18 +402,7 @@ def pareto(
     """The trade-off in a study's trials: writes FOLDER/pareto.json (the non-dominated
     trials and their hypervolume) and a picture with the dominated trials faded."""
     check_can_write(out.parent if out else folder)
-    config, trials, _ = read_study(folder)
-    objective = OBJECTIVES.get(config["objective"])
-    names = _names(objectives) or config.get("objectives") or _default_criteria(objective)
-    view = pareto_view(trials, criteria(names, objective))
-    if not view.trials:
-        raise InvalidArgumentError(f"no finished trial in {folder} has {', '.join(names)}; nothing to draw")
-    summary = pareto_summary(view)
-    write_pareto(folder, summary)
-    picture = out or folder / "pareto.png"
-    dataset = config.get("dataset") or objective.default_dataset
-    shown = "" if len(view.criteria) == 2 else f", first 2 of {len(view.criteria)} criteria shown"
-    plot_pareto(picture, view, f"{config['objective']} / {dataset}: {len(view.trials)} trials{shown}")
+    view, summary, picture = write_pareto_report(folder, _names(objectives), out)
     table = Table(title=f"Pareto front of {folder} ({len(summary['front'])} of {len(view.trials)} trials)")
     table.add_column("architecture", overflow="fold")
     for c in view.criteria:
@@ -444,13 +412,6 @@ def pareto(
     console.print(table)
     console.print(f"hypervolume {summary['hypervolume']:.4g} (reference: the worst value of each criterion); "
                   f"{folder / PARETO_FILE} and {picture}")
-
-
-def _default_criteria(objective: type[ObjectiveClass]) -> list[str]:
-    costs = [m for m, direction in objective.metric_directions.items() if direction == "minimize"]
-    if not costs:
-        raise InvalidArgumentError(f"objective {objective.name!r} declares no metric to trade its value against")
-    return [VALUE, costs[0]]
 
 
 @app.command()
