@@ -75,6 +75,9 @@ def _objective(job: dict, seed: int = 0):
 def _vaenas(job: dict) -> list[dict]:
     import vaenas
 
+    from vaenas.study.experiment_settings import EXPERIMENTS
+
+    EXPERIMENTS.pruned_trials = job.get("pruned_told", "value")
     name, options = parse_pruner(job["pruner"])
     study = vaenas.create_study(space="macro", strategy=job["strategy"], seed=job["seed"], pruner=name,
                                 pruner_options=options or None)
@@ -143,12 +146,18 @@ def _retrain(job: dict, arch_text: str) -> float | None:
     return evaluation.metrics.get("test_accuracy")
 
 
+def label(run: dict) -> str:
+    """The strategy as the tables name it, with an experiment setting that is not the default."""
+    return run["strategy"] + (" (pruned told as failed)" if run.get("pruned_told") == "failed" else "")
+
+
 def summarise(runs: list[dict]) -> list[dict]:
     rows = []
-    keys = sorted({(r["strategy"], r["pruner"]) for r in runs})
+    keys = sorted({(label(r), r["pruner"]) for r in runs})
     for strategy, pruner in keys:
-        group = [r for r in runs if r["strategy"] == strategy and r["pruner"] == pruner]
-        unpruned = [r for r in runs if r["strategy"] == strategy and r["pruner"] == "none"]
+        group = [r for r in runs if label(r) == strategy and r["pruner"] == pruner]
+        base_strategy = group[0]["strategy"]
+        unpruned = [r for r in runs if r["strategy"] == base_strategy and r["pruner"] == "none"]
 
         def stat(values: list[float]) -> tuple[float, float]:
             a = np.array([v for v in values if v is not None], dtype=float)
@@ -237,8 +246,8 @@ def plot_curves(runs: list[dict], path: Path) -> None:
 
     grid = np.arange(0, max(r["epochs_trained"] for r in runs) + 1, 4)
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for strategy, pruner in sorted({(r["strategy"], r["pruner"]) for r in runs}):
-        group = [r for r in runs if r["strategy"] == strategy and r["pruner"] == pruner]
+    for strategy, pruner in sorted({(label(r), r["pruner"]) for r in runs}):
+        group = [r for r in runs if label(r) == strategy and r["pruner"] == pruner]
         curves = []
         for run in group:
             spent = np.array([e for e, b in run["curve"] if b is not None])
@@ -264,6 +273,8 @@ def main() -> None:
     parser.add_argument("--data", default="digits")
     parser.add_argument("--subset", type=int, help="train on the first N training images (digits: a harder task)")
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--pruned-told", choices=("value", "failed"), default="value",
+                        help="what vaenas strategies are told of a pruned trial (an experiment setting)")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--label", help="the heading of this run in the docs page")
     parser.add_argument("--table", type=Path, help="print the summary of a saved result file and stop")
@@ -286,7 +297,7 @@ def main() -> None:
         print_table(summarise(saved["runs"]))
         return
     jobs = [{"strategy": s, "pruner": p, "seed": k, "trials": args.trials, "epochs": args.epochs, "data": args.data,
-             "subset": args.subset}
+             "subset": args.subset, **({"pruned_told": args.pruned_told} if args.pruned_told != "value" else {})}
             for s in args.strategies.split(",") for p in args.pruners.split(",") for k in parse_seeds(args.seeds)]
     if "bo" in args.strategies.split(","):  # pretrain (or load) the macro VAE once, before the workers start
         from vaenas.spaces import make_space

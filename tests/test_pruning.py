@@ -114,6 +114,21 @@ def test_the_users_own_loop_reports_and_tells_a_pruned_trial():
             study.ask_trial().report(1.0, -1)
 
 
+@pytest.mark.parametrize(("told", "expected"), [("value", 0.1), ("failed", None)])
+def test_what_a_strategy_is_told_of_a_pruned_trial(told, expected, monkeypatch):
+    from vaenas.study.experiment_settings import EXPERIMENTS
+
+    monkeypatch.setattr(EXPERIMENTS, "pruned_trials", told)
+    with vaenas.create_study(space=cells(), strategy="rs", pruner=MedianPruner(n_startup_trials=1)) as study:
+        first = study.ask_trial()
+        first.report(0.9, 1)
+        study.tell(first, 1.0)
+        second = study.ask_trial()
+        second.report(0.1, 1)
+        study.tell(second, vaenas.TrialPruned())
+        assert study.strategy.score_of(second.arch) == expected and study.trials[1].status is P
+
+
 def test_reports_are_journaled_and_survive_reopening(tmp_path):
     with vaenas.create_study(space=cells(), strategy="rs", storage=tmp_path, pruner="asha") as study:
         study.optimize(learning_curve, n_trials=10)

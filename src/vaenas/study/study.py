@@ -20,6 +20,7 @@ from vaenas.spaces import Arch, SearchSpace
 from vaenas.study.arguments import check_count, check_workers
 from vaenas.study.executors.base import BuiltProblem, Executor, Outcome, Problem, outcome_of
 from vaenas.study.executors.registry import EXECUTORS, ExecutorRequest, default_executor
+from vaenas.study.experiment_settings import EXPERIMENTS
 from vaenas.study.pareto import Criterion, pareto_view
 from vaenas.study.pruners import NoPruner, Pruner
 from vaenas.study.storages.base import Storage, TrialRecord, TrialStatus
@@ -428,6 +429,8 @@ class Study:
         A pruned trial is told the last value it reported: a low-fidelity observation
         that sits below what it would have reached (docs/decisions/pruned-trials.md)."""
         if trial.status not in (TrialStatus.COMPLETE, TrialStatus.PRUNED):
+            return None
+        if trial.status is TrialStatus.PRUNED and EXPERIMENTS.pruned_trials == "failed":
             return None
         if self.criteria is None:
             return self._score(trial.value)
