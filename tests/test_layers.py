@@ -7,8 +7,8 @@ from pathlib import Path
 import vaenas
 
 PACKAGE = Path(vaenas.__file__).parent
-LAYERS = {"errors": 0, "registry": 0, "spaces": 1, "objectives": 2, "vae": 3, "search": 4, "study": 5,
-          "report": 6, "latent_map": 6, "final_training": 6, "cli": 6, "console": 7, "__main__": 7}
+LAYERS = {"errors": 0, "registry": 0, "experiment_settings": 0, "spaces": 1, "objectives": 2, "vae": 3, "search": 4, "study": 5,
+          "report": 6, "comparison_report": 6, "pareto_report": 6, "latent_map": 6, "final_training": 6, "cli": 6, "console": 7, "__main__": 7}
 
 
 def layer_of(module: str) -> int | None:

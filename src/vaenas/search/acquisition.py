@@ -6,6 +6,7 @@ import numpy as np
 from scipy.special import erfcx, ndtr
 
 from vaenas.errors import UnknownNameError
+from vaenas.experiment_settings import EXPERIMENTS
 
 ACQUISITIONS = ("ei", "ucb")
 _FAR_TAIL = -25.0
@@ -30,13 +31,11 @@ def log_expected_improvement(mean: np.ndarray, std: np.ndarray, best_f: float) -
     return log_h + np.log(std)
 
 
-def acquisition_values(
-    mean: np.ndarray, std: np.ndarray, best_f: float, kind: str = "ei", ucb_beta: float = 4.0
-) -> np.ndarray:
+def acquisition_values(mean: np.ndarray, std: np.ndarray, best_f: float, kind: str = "ei") -> np.ndarray:
     """Log expected improvement over `best_f` ("ei") or the upper confidence bound
-    mean + sqrt(beta) std ("ucb"), higher is better."""
+    mean + sqrt(beta) std ("ucb", beta an experiment setting), higher is better."""
     if kind == "ei":
         return log_expected_improvement(mean, std, best_f)
     if kind == "ucb":
-        return mean + np.sqrt(ucb_beta) * std
+        return mean + np.sqrt(EXPERIMENTS.ucb_beta) * std
     raise UnknownNameError(f"unknown acquisition {kind!r}; choose one of: {', '.join(ACQUISITIONS)}")

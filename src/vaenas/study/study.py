@@ -20,7 +20,7 @@ from vaenas.spaces import Arch, SearchSpace
 from vaenas.study.arguments import check_count, check_workers
 from vaenas.study.executors.base import BuiltProblem, Executor, Outcome, Problem, outcome_of
 from vaenas.study.executors.registry import EXECUTORS, ExecutorRequest, default_executor
-from vaenas.study.experiment_settings import EXPERIMENTS
+from vaenas.experiment_settings import EXPERIMENTS
 from vaenas.study.pareto import Criterion, pareto_view
 from vaenas.study.pruners import NoPruner, Pruner
 from vaenas.study.storages.base import Storage, TrialRecord, TrialStatus

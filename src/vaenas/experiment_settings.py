@@ -12,6 +12,9 @@ class ExperimentSettings:
     pruned_trials: str = "value"
     """What a strategy is told of a pruned trial: "value", the last value it reported
     (the default, docs/decisions/pruned-trials.md), or "failed", nothing."""
+    ucb_beta: float = 4.0
+    """The exploration weight of the UCB acquisition (`bo -S acquisition=ucb`): mean +
+    sqrt(beta) * std."""
 
 
 EXPERIMENTS = ExperimentSettings()
