@@ -100,15 +100,22 @@ def test_both_objective_forms_work_and_pruned_trials_are_recorded():
     assert [t.arch for t in plain.trials] == [t.arch for t in pruned.trials]  # the same proposals, seed for seed
 
 
+def _kept_then_pruned(study):
+    """In the user's own loop: a trial that reports 0.9 and completes, then one that
+    reports 0.1, is told to stop, and is told pruned. Returns the second."""
+    first = study.ask_trial()
+    first.report(0.9, 1)
+    study.tell(first, 1.0)
+    second = study.ask_trial()
+    second.report(0.1, 1)
+    assert second.should_prune()
+    study.tell(second, vaenas.TrialPruned())
+    return second
+
+
 def test_the_users_own_loop_reports_and_tells_a_pruned_trial():
     with vaenas.create_study(space=cells(), strategy="rs", pruner=MedianPruner(n_startup_trials=1)) as study:
-        first = study.ask_trial()
-        first.report(0.9, 1)
-        study.tell(first, 1.0)
-        second = study.ask_trial()
-        second.report(0.1, 1)
-        assert second.should_prune()
-        study.tell(second, vaenas.TrialPruned())
+        _kept_then_pruned(study)
         assert [t.status for t in study.trials] == [C, P] and study.trials[1].value == 0.1
         with pytest.raises(InvalidArgumentError, match="step"):
             study.ask_trial().report(1.0, -1)
@@ -120,12 +127,7 @@ def test_what_a_strategy_is_told_of_a_pruned_trial(told, expected, monkeypatch):
 
     monkeypatch.setattr(EXPERIMENTS, "pruned_trials", told)
     with vaenas.create_study(space=cells(), strategy="rs", pruner=MedianPruner(n_startup_trials=1)) as study:
-        first = study.ask_trial()
-        first.report(0.9, 1)
-        study.tell(first, 1.0)
-        second = study.ask_trial()
-        second.report(0.1, 1)
-        study.tell(second, vaenas.TrialPruned())
+        second = _kept_then_pruned(study)
         assert study.strategy.score_of(second.arch) == expected and study.trials[1].status is P
 
 
