@@ -10,7 +10,15 @@ from vaenas.errors import InvalidArgumentError
 from vaenas.objectives import OBJECTIVES
 from vaenas.objectives import Objective as ObjectiveClass
 from vaenas.report import plot_pareto
-from vaenas.study.pareto import VALUE, Criterion, ParetoView, criteria, pareto_summary, pareto_view
+from vaenas.study.pareto import (
+    VALUE,
+    Criterion,
+    ParetoView,
+    criteria,
+    criteria_by_direction,
+    pareto_summary,
+    pareto_view,
+)
 from vaenas.study.storages.folder import read_study, write_pareto
 
 
@@ -43,7 +51,7 @@ def _criteria(config: dict[str, Any], names: list[str]) -> list[Criterion]:
         unknown = [n for n in names if n not in stored]
         if unknown:
             raise InvalidArgumentError(f"the study's objectives are {', '.join(stored)}, not {unknown[0]!r}")
-        return [Criterion(n, stored[n] == "maximize", None if n == VALUE else n) for n in (names or list(stored))]
+        return criteria_by_direction(names or list(stored), stored)
     objective = OBJECTIVES.get(config["objective"])
     return criteria(names or (list(stored) if stored else _default_criteria(objective)), objective)
 

@@ -39,7 +39,9 @@ class Supernet(Protocol):
 
     def training_subnets(self, rng: np.random.Generator) -> list[Any]: ...
 
-    def recalibrate(self, arch: Any, batches: list[torch.Tensor]) -> None: ...
+    def recalibrate(self, arch: Any, batches: list[torch.Tensor]) -> None:
+        """Averages `arch`'s batch-norm statistics anew over `batches`, and leaves the
+        supernet in eval mode."""
 
     def parameters(self) -> Any: ...
 
@@ -177,7 +179,6 @@ def subnet_accuracy(
     batches = torch.randperm(len(x), generator=generator)[: 128 * RECALIBRATION_BATCHES].split(128)
     supernet.eval()
     supernet.recalibrate(arch, [x[b] for b in batches])
-    supernet.eval()
     with torch.no_grad():
         images, labels = (data.val_x, data.val_y) if split == "val" else (data.test_x, data.test_y)
         predictions = supernet(torch.as_tensor(images), arch).argmax(1)

@@ -16,10 +16,10 @@ import numpy as np
 from vaenas.errors import InvalidArgumentError
 from vaenas.study.arguments import check_workers
 from vaenas.study.configured_study import ConfiguredStudy, StudyConfig
-from vaenas.study.study_result import StudyResult
-from vaenas.study.trial_log import set_verbosity
 from vaenas.study.executors.worker_lifetime import die_with_parent
 from vaenas.study.pareto import Criterion, HypervolumeScale, hypervolume_scale
+from vaenas.study.study_result import StudyResult
+from vaenas.study.trial_log import set_verbosity
 
 if TYPE_CHECKING:
     from vaenas.vae.archvae import EpochCallback

@@ -9,11 +9,11 @@ from typing import Any
 from vaenas.errors import InvalidArgumentError
 from vaenas.search import STRATEGIES, Strategy, make_strategy, needs_vae
 from vaenas.search.options import check_objective_count, check_options
+from vaenas.objectives import OBJECTIVES
 from vaenas.spaces import SearchSpace, make_space
 from vaenas.study.arguments import check_seed
-from vaenas.objectives import OBJECTIVES
 from vaenas.study.identity import study_identity
-from vaenas.study.pareto import VALUE, Criterion, criteria
+from vaenas.study.pareto import Criterion, criteria, criteria_by_direction
 from vaenas.study.pruners import Pruner, make_pruner, pruner_identity
 from vaenas.study.storages import Storage, check_storage_spec, get_storage
 from vaenas.study.study import Study
@@ -130,4 +130,4 @@ def _criteria(objectives: dict[str, str], evaluation: dict[str, Any] | None) -> 
         return chosen
     if len(objectives) < 2:
         raise InvalidArgumentError('name at least two objectives, e.g. {"value": "maximize", "latency": "minimize"}')
-    return [Criterion(name, way == "maximize", None if name == VALUE else name) for name, way in objectives.items()]
+    return criteria_by_direction(list(objectives), objectives)

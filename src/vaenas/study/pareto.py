@@ -66,6 +66,13 @@ def criteria(names: list[str] | tuple[str, ...], objective: type[Objective]) -> 
     return [Criterion(n, known[n] == "maximize", None if m == VALUE else m) for n, m in zip(names, meant)]
 
 
+def criteria_by_direction(names: list[str], directions: dict[str, str]) -> list[Criterion]:
+    """The criteria `names` of a study made with a function, whose `directions` give
+    name -> "maximize" | "minimize": `value` is what the function returns, other names
+    are its metrics."""
+    return [Criterion(name, directions[name] == "maximize", None if name == VALUE else name) for name in names]
+
+
 @dataclass(frozen=True)
 class ParetoView:
     criteria: list[Criterion]

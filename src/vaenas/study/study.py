@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vaenas.errors import ArchitectureFormatError, InvalidArgumentError
+from vaenas.experiment_settings import EXPERIMENTS
 from vaenas.objectives import Evaluation, FunctionObjective, Objective
 from vaenas.objectives.reporting import Trial, TrialPruned
 from vaenas.search import Strategy
@@ -20,7 +21,6 @@ from vaenas.spaces import Arch, SearchSpace
 from vaenas.study.arguments import check_count, check_workers
 from vaenas.study.executors.base import BuiltProblem, Executor, Outcome, Problem, outcome_of
 from vaenas.study.executors.registry import EXECUTORS, ExecutorRequest, default_executor
-from vaenas.experiment_settings import EXPERIMENTS
 from vaenas.study.pareto import Criterion, pareto_view
 from vaenas.study.pruners import NoPruner, Pruner
 from vaenas.study.storages.base import Storage, TrialRecord, TrialStatus
