@@ -82,9 +82,11 @@ def _vaenas(job: dict) -> list[dict]:
     study = vaenas.create_study(space="macro", strategy=job["strategy"], seed=job["seed"], pruner=name,
                                 pruner_options=options or None)
     study.optimize(_objective(job), n_trials=job["trials"])
+    reports = study.storage.intermediate_values()
     rows = [{"arch": study.space.format(t.arch), "status": t.status.value, "value": t.value,
              "epochs": int(t.metrics.get("pruned_at", t.metrics.get("epochs", 0))),
-             "ask_seconds": t.metrics.get("ask_seconds")} for t in study.trials]
+             "ask_seconds": t.metrics.get("ask_seconds"), "reports": dict(reports.get(t.number, {}))}
+            for t in study.trials]
     study.close()
     return rows
 
@@ -94,10 +96,10 @@ class _OptunaReports:
     remembering the last report so that a pruned trial can be counted."""
 
     def __init__(self, trial) -> None:  # type: ignore[no-untyped-def]
-        self.trial, self.step, self.value = trial, 0, None
+        self.trial, self.step, self.value, self.values = trial, 0, None, {}
 
     def report(self, value: float, step: int) -> None:
-        self.step, self.value = step, value
+        self.step, self.value, self.values[step] = step, value, value
         self.trial.report(value, step)
 
     def should_prune(self) -> bool:
@@ -127,9 +129,11 @@ def _optuna_native(job: dict) -> list[dict]:
         try:
             value = objective.evaluate(arch, reports).value  # type: ignore[arg-type]
         except TrialPruned:
-            rows.append({"arch": space.format(arch), "status": "pruned", "value": reports.value, "epochs": reports.step})
+            rows.append({"arch": space.format(arch), "status": "pruned", "value": reports.value,
+                         "epochs": reports.step, "reports": reports.values})
             raise optuna.TrialPruned() from None
-        rows.append({"arch": space.format(arch), "status": "complete", "value": value, "epochs": objective.epochs})
+        rows.append({"arch": space.format(arch), "status": "complete", "value": value,
+                     "epochs": objective.epochs, "reports": reports.values})
         return value
 
     study.optimize(fit, n_trials=job["trials"])
@@ -197,6 +201,39 @@ def epochs_to_reach(group: list[dict], unpruned: list[dict]) -> float | None:
     return float(np.median(spent))
 
 
+def early_ranking(runs: list[dict]) -> list[dict]:
+    """How well the validation accuracy after an early epoch ranks the trials by their
+    final one: Spearman over each unpruned run's trials, per step, mean over runs. ASHA
+    at reduction factor 3 decides at epochs 1 and 3, so these bound what it can keep."""
+    from scipy.stats import spearmanr
+
+    unpruned = [r for r in runs if r["pruner"] == "none" and all("reports" in t for t in r["trials"])]
+    if not unpruned:
+        return []
+    rows = []
+    for step in range(1, unpruned[0]["epochs"]):
+        rhos = []
+        for run in unpruned:
+            pairs = [(t["reports"].get(str(step), t["reports"].get(step)), t["value"]) for t in run["trials"]
+                     if t["status"] == "complete"]
+            early, final = zip(*[(a, b) for a, b in pairs if a is not None])
+            rhos.append(spearmanr(early, final).statistic)
+        rows.append({"step": step, "runs": len(unpruned), "spearman": float(np.mean(rhos)),
+                     "spearman_se": float(np.std(rhos, ddof=1) / np.sqrt(len(rhos))) if len(rhos) > 1 else 0.0})
+    return rows
+
+
+def early_ranking_markdown(runs: list[dict]) -> list[str]:
+    rows = early_ranking(runs)
+    if not rows:
+        return []
+    return ["", "How well an early epoch ranks the trials of the unpruned runs by their final validation accuracy "
+            "(Spearman, mean ± standard error over runs):", "", "| epoch | " + " | ".join(str(r["step"]) for r in rows) + " |",
+            "|" + "---|" * (len(rows) + 1),
+            "| Spearman with the final epoch | " + " | ".join(f"{r['spearman']:.2f} ± {r['spearman_se']:.2f}" for r in rows)
+            + " |"]
+
+
 HEAD = ("strategy", "pruner", "runs", "epochs trained", "ratio to unpruned", "best val accuracy",
         "retrained test accuracy", "pruned trials", "epochs to unpruned best (median)", "seconds", "s / ask")
 
@@ -228,6 +265,7 @@ def markdown(files: list[Path], page_dir: Path) -> str:
         out += [f"## {one.get('label') or prov['command']}", "", provenance_line(prov), "",
                 "| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
         out += ["| " + " | ".join(cells(r)) + " |" for r in summarise(one["runs"])]
+        out += early_ranking_markdown(one["runs"])
         figure = page_dir / f"{path.stem}.png"
         if figure.is_file():
             out += ["", f"![Best validation accuracy against epochs trained]({figure.name})", "",
@@ -295,6 +333,7 @@ def main() -> None:
         saved = json.loads(args.table.read_text())
         print(json.dumps(saved["provenance"]))
         print_table(summarise(saved["runs"]))
+        print("\n".join(early_ranking_markdown(saved["runs"])))
         return
     jobs = [{"strategy": s, "pruner": p, "seed": k, "trials": args.trials, "epochs": args.epochs, "data": args.data,
              "subset": args.subset, **({"pruned_told": args.pruned_told} if args.pruned_told != "value" else {})}
@@ -312,6 +351,7 @@ def main() -> None:
                   f"{done['epochs_trained']} epochs, {done['seconds']:.0f} s", flush=True)
     save_result(args.out, {"provenance": provenance(), "label": args.label, "runs": runs})
     print_table(summarise(runs))
+    print("\n".join(early_ranking_markdown(runs)))
 
 
 if __name__ == "__main__":
