@@ -1,8 +1,9 @@
-"""How far a weight-sharing supernet's scores can be trusted on the macro space, and what
-a supernet search costs end to end, against stand-alone training.
+"""How far a weight-sharing supernet's scores can be trusted (the macro space, or
+NAS-Bench-201's cells), and what a supernet search costs end to end, against stand-alone
+training.
 
-    python benchmarks/supernet_trust.py --data digits --archs 40 --out docs/results/data/supernet.json
-    python benchmarks/supernet_trust.py --markdown docs/results/supernet.md docs/results/data/supernet.json
+    python benchmarks/supernet_trust.py --space macro --data digits --archs 40 --out docs/results/data/supernet.json
+    python benchmarks/supernet_trust.py --markdown docs/results/supernet.md docs/results/data/supernet.json ...
 
 Trust: `--archs` architectures drawn uniformly from the space (seed 0) are trained
 stand-alone twice (training seeds 0 and 1, `--standalone-epochs`) and scored through a
@@ -13,8 +14,11 @@ trainings: the noise ceiling no evaluator can beat.
 
 End to end, per seed in `--e2e-seeds`: supernet training, a search of `--queries`
 architectures through it (regularized evolution), and the top 5 retrained stand-alone
-for `--final-epochs`; cost in epochs, where a supernet epoch counts 4 (each step trains
-4 subnets).
+for `--final-epochs`; cost in epochs, where a supernet epoch counts as many epochs as
+subnets it trains a step (4 for the macro space's sandwich rule, 1 for cells).
+`--baseline RESULT` names a benchmarks/pruning.py result whose unpruned `re` runs (a
+60-trial full-training search on the same data and seeds) the end-to-end runs are set
+beside.
 """
 
 from __future__ import annotations
@@ -29,32 +33,39 @@ import numpy as np
 from provenance import provenance, provenance_line, save_result
 from seed_range import parse_seeds
 
-SUBNETS_PER_STEP = 4
+STANDALONE = {"macro": "classifier", "nb201": "cell-classifier"}
 
 
-def _standalone(job: tuple[str, str, int, int]) -> dict:
+def _standalone(job: tuple[str, str, str, int, int, int | None]) -> dict:
     import torch
 
     from vaenas.objectives import make_objective
     from vaenas.spaces import make_space
 
     torch.set_num_threads(1)
-    arch_text, data, epochs, seed = job
-    evaluation = make_objective("classifier", data, epochs=epochs, seed=seed).evaluate(make_space("macro").parse(arch_text))
+    space_name, arch_text, data, epochs, seed, subset = job
+    objective = make_objective(STANDALONE[space_name], data, epochs=epochs, seed=seed, subset=subset)
+    evaluation = objective.evaluate(make_space(space_name).parse(arch_text))
     return {"arch": arch_text, "seed": seed, "val": evaluation.value, "test": evaluation.metrics["test_accuracy"]}
 
 
-def _supernet(data_name: str, epochs: int, seed: int):  # type: ignore[no-untyped-def]
+def _supernet(args: argparse.Namespace, seed: int):  # type: ignore[no-untyped-def]
+    """The supernet of `args.space` trained on the data (its first `args.subset` training
+    images, as the stand-alone trainings see them)."""
+    import dataclasses
+
     import torch
 
     from vaenas.objectives.image_data import load_image_data
-    from vaenas.objectives.supernet import MacroSupernet, train_supernet
+    from vaenas.objectives.supernet import make_supernet, train_supernet
     from vaenas.spaces import make_space
 
-    data = load_image_data(data_name, seed)
+    data = load_image_data(args.data, seed)
+    if args.subset:
+        data = dataclasses.replace(data, train_x=data.train_x[: args.subset], train_y=data.train_y[: args.subset])
     torch.manual_seed(seed)
-    net = MacroSupernet(make_space("macro"), data)  # type: ignore[arg-type]
-    training = train_supernet(net, data, epochs, seed)
+    net = make_supernet(make_space(args.space), data)
+    training = train_supernet(net, data, args.supernet_epochs, seed)
     return net, data, training
 
 
@@ -64,14 +75,14 @@ def trust(args: argparse.Namespace, pool) -> dict:  # type: ignore[no-untyped-de
     from vaenas.objectives.supernet import subnet_accuracy
     from vaenas.spaces import make_space
 
-    space = make_space("macro")
+    space = make_space(args.space)
     rng = np.random.default_rng(0)
     archs = [space.format(a) for a in space.enumerate_or_sample(args.archs, rng)]
-    jobs = [(a, args.data, args.standalone_epochs, s) for s in (0, 1) for a in archs]
+    jobs = [(args.space, a, args.data, args.standalone_epochs, s, args.subset) for s in (0, 1) for a in archs]
     started = time.perf_counter()
     standalone = pool.map(_standalone, jobs)
     standalone_seconds = time.perf_counter() - started
-    net, data, training = _supernet(args.data, args.supernet_epochs, 0)
+    net, data, training = _supernet(args, 0)
     started = time.perf_counter()
     scores = [subnet_accuracy(net, data, space.parse(a), split="test") for a in archs]
     score_seconds = (time.perf_counter() - started) / len(archs)
@@ -91,27 +102,50 @@ def end_to_end(args: argparse.Namespace, seed: int, pool) -> dict:  # type: igno
     from vaenas.objectives.supernet import subnet_accuracy
     from vaenas.spaces import make_space
 
-    space = make_space("macro")
-    net, data, training = _supernet(args.data, args.supernet_epochs, seed)
+    space = make_space(args.space)
+    net, data, training = _supernet(args, seed)
     study = vaenas.create_study(space=space, strategy="re", seed=seed)
     vaenas.set_verbosity(30)
     study.optimize(lambda arch: subnet_accuracy(net, data, arch), n_trials=args.queries)
     ranked = sorted((t for t in study.trials if t.value is not None), key=lambda t: t.value, reverse=True)[:5]
-    retrained = pool.map(_standalone, [(space.format(t.arch), args.data, args.final_epochs, seed) for t in ranked])
+    retrained = pool.map(_standalone, [(args.space, space.format(t.arch), args.data, args.final_epochs, seed,
+                                        args.subset) for t in ranked])
     best = max(retrained, key=lambda r: r["val"])
-    return {"seed": seed, "epochs": args.supernet_epochs * SUBNETS_PER_STEP + 5 * args.final_epochs,
+    return {"seed": seed, "epochs": args.supernet_epochs * training.subnets_per_step + 5 * args.final_epochs,
             "best_val": best["val"], "test_of_best": best["test"], "retrained": retrained,
             "supernet_seconds": training.seconds}
 
 
+SUPERNET_TRAINING = {"macro": "sandwich rule, 4 subnets a step", "nb201": "uniform single path, 1 subnet a step"}
+
+
+def _se(values: list[float]) -> float:
+    return float(np.std(values, ddof=1) / np.sqrt(len(values))) if len(values) > 1 else 0.0
+
+
+def baseline(path: Path, seeds: list[int]) -> dict | None:
+    """The unpruned `re` runs of a benchmarks/pruning.py result on `seeds`: a full-training
+    search on the same data, summarised."""
+    runs = [r for r in json.loads(path.read_text())["runs"]
+            if r["strategy"] == "re" and r["pruner"] == "none" and r["seed"] in seeds]
+    if not runs:
+        return None
+    vals, tests = [r["best_value"] for r in runs], [r["retrained_test_accuracy"] for r in runs]
+    return {"file": path.as_posix(), "seeds": sorted(r["seed"] for r in runs), "trials": len(runs[0]["trials"]),
+            "epochs": float(np.mean([r["epochs_trained"] for r in runs])), "best_val": float(np.mean(vals)),
+            "best_val_se": _se(vals), "test": float(np.mean(tests)), "test_se": _se(tests)}
+
+
 def markdown(result: dict) -> str:
+    """One section of the results page: trust, then the end-to-end runs of a saved result."""
     t, e2e = result["trust"], result["end_to_end"]
     a = result["args"]
-    lines = ["# Weight-sharing supernet on the macro space (generated by benchmarks/supernet_trust.py --markdown; "
-             "do not edit)", "", provenance_line(result["provenance"]), "",
-             f"## Trust: {len(t['archs'])} architectures drawn uniformly from the space, data {a['data']}", "",
+    space = a.get("space", "macro")
+    data = a["data"] + (f", first {a['subset']} training images" if a.get("subset") else "")
+    lines = [f"## {space}: {len(t['archs'])} architectures drawn uniformly from the space, data {data}", "",
+             provenance_line(result["provenance"]), "",
              f"Stand-alone: trained twice ({a['standalone_epochs']} epochs, training seeds 0 and 1); supernet: trained "
-             f"once for {a['supernet_epochs']} epochs (sandwich rule, 4 subnets a step), subnets scored with inherited "
+             f"once for {a['supernet_epochs']} epochs ({SUPERNET_TRAINING[space]}), subnets scored with inherited "
              "weights after batch-norm recalibration on 4 training batches. All scored on the test split.", "",
              "| Kendall tau | value |", "|---|---|",
              f"| supernet against stand-alone (mean over the two trainings) | {t['tau_supernet_vs_standalone']:.3f} |",
@@ -122,19 +156,36 @@ def markdown(result: dict) -> str:
              "supernet.", ""]
     if e2e:
         vals, tests = [r["best_val"] for r in e2e], [r["test_of_best"] for r in e2e]
-        se = lambda v: np.std(v, ddof=1) / np.sqrt(len(v)) if len(v) > 1 else 0.0  # noqa: E731
-        lines += [f"## End to end, seeds {', '.join(str(r['seed']) for r in e2e)}", "",
+        lines += [f"### End to end, seeds {', '.join(str(r['seed']) for r in e2e)}", "",
                   f"Supernet ({a['supernet_epochs']} epochs), {a['queries']} queries of regularized evolution through it, "
                   f"the top 5 retrained stand-alone for {a['final_epochs']} epochs: {e2e[0]['epochs']} epochs in all.", "",
                   "| seed | best retrained validation accuracy | its test accuracy |", "|---|---|---|"]
         lines += [f"| {r['seed']} | {r['best_val']:.2f} | {r['test_of_best']:.2f} |" for r in e2e]
-        lines += [f"| mean ± SE | {np.mean(vals):.2f} ± {se(vals):.2f} | {np.mean(tests):.2f} ± {se(tests):.2f} |", ""]
+        lines += [f"| mean ± SE | {np.mean(vals):.2f} ± {_se(vals):.2f} | {np.mean(tests):.2f} ± {_se(tests):.2f} |", ""]
+        base = result.get("baseline")
+        if base:
+            lines += [f"Beside a full-training search (`re`, {base['trials']} trials, unpruned, seeds "
+                      f"{', '.join(map(str, base['seeds']))}, from `{base['file']}`):", "",
+                      "| search | epochs trained | best validation accuracy | test accuracy of its choice |",
+                      "|---|---|---|---|",
+                      f"| supernet, then top 5 retrained | {e2e[0]['epochs']} | {np.mean(vals):.2f} ± {_se(vals):.2f} | "
+                      f"{np.mean(tests):.2f} ± {_se(tests):.2f} |",
+                      f"| full training | {base['epochs']:.0f} | {base['best_val']:.2f} ± {base['best_val_se']:.2f} | "
+                      f"{base['test']:.2f} ± {base['test_se']:.2f} (retrained) |", ""]
     return "\n".join(lines)
+
+
+def page(results: list[dict]) -> str:
+    return "\n".join(["# Weight-sharing supernets (generated by benchmarks/supernet_trust.py --markdown; do not edit)",
+                      ""] + [markdown(r) for r in results])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--space", choices=sorted(STANDALONE), default="macro")
     parser.add_argument("--data", default="digits")
+    parser.add_argument("--subset", type=int, help="train on the first N training images (digits: a harder task)")
+    parser.add_argument("--baseline", type=Path, help="a benchmarks/pruning.py result with unpruned re runs")
     parser.add_argument("--archs", type=int, default=40)
     parser.add_argument("--standalone-epochs", type=int, default=4)
     parser.add_argument("--supernet-epochs", type=int, default=10)
@@ -143,11 +194,14 @@ def main() -> None:
     parser.add_argument("--final-epochs", type=int, default=8)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--markdown", type=Path, nargs=2, metavar=("PAGE", "RESULT"))
+    parser.add_argument("--markdown", type=Path, nargs="+", metavar=("PAGE", "RESULT"),
+                        help="write PAGE (markdown) from the saved RESULT files and stop")
     args = parser.parse_args()
+    if args.baseline and args.space != "macro":
+        parser.error("--baseline is a benchmarks/pruning.py result, and that benchmark searches the macro space")
     if args.markdown:
-        page, saved = args.markdown
-        page.write_text(markdown(json.loads(saved.read_text())))
+        target, *saved = args.markdown
+        target.write_text(page([json.loads(Path(f).read_text()) for f in saved]))
         return
     import torch
 
@@ -160,8 +214,10 @@ def main() -> None:
     for r in e2e:
         print(f"end to end seed {r['seed']}: best val {r['best_val']:.2f}, test {r['test_of_best']:.2f}, "
               f"{r['epochs']} epochs")
-    result = {"provenance": provenance(), "args": vars(args) | {"out": str(args.out)}, "trust": measured,
-              "end_to_end": e2e}
+    seeds = [r["seed"] for r in e2e]
+    result = {"provenance": provenance(), "args": vars(args) | {"out": str(args.out), "baseline": str(args.baseline)},
+              "trust": measured, "end_to_end": e2e,
+              "baseline": baseline(args.baseline, seeds) if args.baseline and e2e else None}
     save_result(args.out, result)
     print(markdown(result))
 

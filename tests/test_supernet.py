@@ -1,5 +1,7 @@
-"""The weight-sharing supernet: a subnet computes the network build_classifier builds
-for its architecture, it saves and loads safely, and the CLI pipeline runs."""
+"""The weight-sharing supernets: a subnet computes the network that its stand-alone
+objective trains, supernets save and load safely, and the CLI pipelines run."""
+
+import json
 
 import pytest
 import torch
@@ -8,7 +10,8 @@ from typer.testing import CliRunner
 from vaenas.cli import app
 from vaenas.errors import CheckpointError, InvalidArgumentError
 from vaenas.objectives import make_objective
-from vaenas.objectives.image_data import make_synthetic
+from vaenas.objectives.image_data import load_image_data, make_synthetic
+from vaenas.objectives.trained_model import load_model
 from vaenas.objectives.networks import build_classifier
 from vaenas.objectives.supernet import MacroSupernet, SupernetTraining, load_supernet, save_supernet
 from vaenas.spaces import make_space
@@ -73,15 +76,17 @@ def test_train_a_supernet_search_through_it_and_retrain_the_top(tmp_path):
     assert (tmp_path / "top" / "rank2" / "model.pt").is_file()
 
 
-def test_a_cell_path_is_the_benchmark_network_with_inherited_weights():
+def test_a_cell_path_is_the_stand_alone_cell_network_with_inherited_weights():
+    """What the cell supernet scores is the network `cell-classifier` trains stand-alone."""
     from vaenas.objectives.cell_supernet import CellSupernet
-    from vaenas.objectives.nb201_network import Nb201Network
+    from vaenas.objectives.nb201_network import build_cell_classifier
 
     data = make_synthetic(n=32)
     torch.manual_seed(0)
     supernet = CellSupernet(data).eval()
     arch = ("nor_conv_3x3", "skip_connect", "none", "avg_pool_3x3", "nor_conv_1x1", "nor_conv_3x3")
-    network = Nb201Network(arch, data.n_classes, in_channels=data.shape[0]).eval()
+    normalize, network = build_cell_classifier(arch, data.shape, data.n_classes, data.mean, data.std).eval()
+    assert torch.equal(normalize.mean, supernet.normalize.mean) and torch.equal(normalize.std, supernet.normalize.std)
     mine = network.state_dict()
     for name, value in supernet.state_dict().items():  # the path's weights, under the network's names
         parts = name.split(".")
@@ -114,3 +119,13 @@ def test_train_a_cell_supernet_and_search_nb201_through_it(tmp_path):
     wrong = runner.invoke(app, ["search", "--objective", "supernet", "--supernet", str(tmp_path / "cells"),
                                 "--budget", "3", "--out", str(tmp_path / "wrong")])
     assert wrong.exit_code == 2 and "cell-supernet" in wrong.output
+    retrained = runner.invoke(app, ["train", "--arch", str(tmp_path / "search"), "--top", "2", "--objective",
+                                    "cell-classifier", "--dataset", "digits", "--epochs", "1", "--out",
+                                    str(tmp_path / "top")])
+    assert retrained.exit_code == 0, retrained.output
+    summary = json.loads((tmp_path / "top" / "rank1" / "result.json").read_text())
+    model, digits = load_model(tmp_path / "top" / "rank1" / "model.pt"), load_image_data("digits", 0)
+    with torch.no_grad():
+        predicted = model(torch.as_tensor(digits.test_x)).argmax(1)
+    reloaded = float((predicted == torch.as_tensor(digits.test_y)).float().mean() * 100)
+    assert reloaded == pytest.approx(summary["metrics"]["test_accuracy"], abs=1e-4) and reloaded > 10

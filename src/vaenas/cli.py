@@ -293,7 +293,7 @@ def train(
         str, typer.Option(help="best_arch.json of a search, an architecture string, or a study folder (with --top).")
     ],
     top: Annotated[int | None, typer.Option(help="Retrain the K best trials of the study folder --arch.")] = None,
-    objective: Annotated[str, typer.Option(help="Trained objective: classifier or imagevae.")] = "classifier",
+    objective: Annotated[str, typer.Option(help="Trained objective: classifier, cell-classifier or imagevae.")] = "classifier",
     dataset: DataOrDefault = None,
     epochs: Annotated[int, typer.Option(help="Training epochs.")] = 10,
     image_latent_dim: ImageLatent = None,

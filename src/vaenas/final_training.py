@@ -50,7 +50,7 @@ def train_chosen(objective: Objective, arch: str, out: Path, settings: dict[str,
     architecture, `settings`, the value and metrics) to `out`."""
     evaluation = objective.evaluate(make_space(objective.space_name).parse(arch))
     if evaluation.artifact is None:
-        raise InvalidArgumentError(f"objective {objective.name!r} trains no network; use classifier or imagevae")
+        raise InvalidArgumentError(f"objective {objective.name!r} trains no network; use classifier, cell-classifier or imagevae")
     summary = {"arch": arch, **settings, "value": evaluation.value, "metrics": evaluation.metrics}
     model_path = write_trained(out, evaluation.artifact, summary)
     return TrainedResult(arch, evaluation.value, evaluation.metrics, model_path)

@@ -1,4 +1,5 @@
-"""Objective `classifier`: validation accuracy of the CNN of a macro architecture."""
+"""Objectives `classifier` and `cell-classifier`: validation accuracy of the network of a
+macro architecture, or of a NAS-Bench-201 cell, trained on the user's images."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from typing import Any
 import torch
 from torch import nn
 
+from vaenas.objectives.nb201_network import build_cell_classifier
 from vaenas.objectives.networks import build_classifier
 from vaenas.objectives.registry import OBJECTIVES
 from vaenas.objectives.trained_objective import TrainedObjective
 from vaenas.objectives.training import batched
 from vaenas.spaces.macro import MacroArch
+from vaenas.spaces.nb201 import Nb201Arch
 
 
 @OBJECTIVES.register("classifier")
@@ -42,6 +45,20 @@ class ClassifierObjective(TrainedObjective):
 
     def settings(self) -> dict[str, Any]:
         return {"n_classes": self.data.n_classes, "mean": list(self.data.mean), "std": list(self.data.std)}
+
+
+@OBJECTIVES.register("cell-classifier")
+class CellClassifierObjective(ClassifierObjective):
+    """The benchmark network of a NAS-Bench-201 cell (three stages of five cells) trained
+    stand-alone on your images: what the cell supernet's scores stand in for."""
+
+    name = "cell-classifier"
+    kind = "cell-classifier"
+    space_name = "nb201"
+
+    def build(self, arch: Nb201Arch) -> nn.Module:  # type: ignore[override]
+        data = self.data
+        return build_cell_classifier(arch, data.shape, data.n_classes, data.mean, data.std)
 
 
 def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
+from vaenas.objectives.networks import Normalize
 from vaenas.spaces.nb201 import EDGES, Nb201Arch
 
 
@@ -100,3 +101,11 @@ class Nb201Network(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.classifier(self.features(x))
+
+
+def build_cell_classifier(
+    arch: Nb201Arch, in_shape: tuple[int, ...], n_classes: int, mean: list[float], std: list[float]
+) -> nn.Module:
+    """The benchmark's network of a cell on a data set's images, standardising them
+    itself (so a saved model takes raw images), as the cell supernet's paths compute."""
+    return nn.Sequential(Normalize(mean, std), Nb201Network(arch, n_classes, in_channels=in_shape[0]))

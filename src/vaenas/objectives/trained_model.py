@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from vaenas.errors import CheckpointError
+from vaenas.objectives.nb201_network import build_cell_classifier
 from vaenas.objectives.networks import ConvImageVAE, build_classifier
 from vaenas.spaces.macro import Stage
 
@@ -18,11 +19,12 @@ MODEL_FORMAT_VERSION = 1
 
 @dataclass(frozen=True)
 class TrainedModel:
-    """Everything needed to rebuild a trained network: its kind, architecture, input
-    shape, settings and weights."""
+    """Everything needed to rebuild a trained network: its kind, architecture (a macro
+    architecture's stages, or a cell's ops for kind `cell-classifier`), input shape,
+    settings and weights."""
 
     kind: str
-    stages: tuple[Stage, ...]
+    arch: tuple[Any, ...]
     in_shape: tuple[int, ...]
     settings: dict[str, Any]
     state_dict: dict[str, torch.Tensor] = field(repr=False)
@@ -30,10 +32,14 @@ class TrainedModel:
     def build(self) -> nn.Module:
         if self.kind == "classifier":
             model: nn.Module = build_classifier(
-                self.stages, self.in_shape, self.settings["n_classes"], self.settings["mean"], self.settings["std"]
+                self.arch, self.in_shape, self.settings["n_classes"], self.settings["mean"], self.settings["std"]
+            )
+        elif self.kind == "cell-classifier":
+            model = build_cell_classifier(
+                self.arch, self.in_shape, self.settings["n_classes"], self.settings["mean"], self.settings["std"]
             )
         elif self.kind == "imagevae":
-            model = ConvImageVAE(self.stages, self.in_shape, self.settings["latent_dim"])
+            model = ConvImageVAE(self.arch, self.in_shape, self.settings["latent_dim"])
         else:
             raise CheckpointError(f"unknown model kind {self.kind!r} in checkpoint")
         model.load_state_dict(self.state_dict)
@@ -43,7 +49,8 @@ class TrainedModel:
         payload = {
             "format_version": MODEL_FORMAT_VERSION,
             "kind": self.kind,
-            "stages": [[s.depth, s.width, s.kernel] for s in self.stages],
+            "stages": list(self.arch) if self.kind == "cell-classifier"
+            else [[s.depth, s.width, s.kernel] for s in self.arch],
             "in_shape": list(self.in_shape),
             "settings": self.settings,
             "state_dict": self.state_dict,
@@ -61,7 +68,8 @@ def load_model(path: Path | str) -> nn.Module:
         raise CheckpointError(f"no model at {path}")
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
-        stages = tuple(Stage(*s) for s in payload["stages"])
+        cell = payload["kind"] == "cell-classifier"
+        stages = tuple(str(op) if cell else Stage(*op) for op in payload["stages"])
         trained = TrainedModel(
             payload["kind"], stages, tuple(payload["in_shape"]), payload["settings"], payload["state_dict"]
         )

@@ -1,4 +1,4 @@
-"""Objectives that train a network of a macro architecture for real, on image data."""
+"""Objectives that train the network of an architecture for real, on image data."""
 
 from __future__ import annotations
 
