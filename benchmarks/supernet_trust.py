@@ -65,7 +65,7 @@ def _supernet(args: argparse.Namespace, seed: int):  # type: ignore[no-untyped-d
         data = dataclasses.replace(data, train_x=data.train_x[: args.subset], train_y=data.train_y[: args.subset])
     torch.manual_seed(seed)
     net = make_supernet(make_space(args.space), data)
-    training = train_supernet(net, data, args.supernet_epochs, seed)
+    training = train_supernet(net, data, args.supernet_epochs, seed, distill=args.distill)
     return net, data, training
 
 
@@ -80,8 +80,11 @@ def trust(args: argparse.Namespace, pool) -> dict:  # type: ignore[no-untyped-de
     archs = [space.format(a) for a in space.enumerate_or_sample(args.archs, rng)]
     jobs = [(args.space, a, args.data, args.standalone_epochs, s, args.subset) for s in (0, 1) for a in archs]
     started = time.perf_counter()
-    standalone = pool.map(_standalone, jobs)
-    standalone_seconds = time.perf_counter() - started
+    if args.standalone_from:
+        standalone, standalone_seconds = reused_standalone(args, archs)
+    else:
+        standalone = pool.map(_standalone, jobs)
+        standalone_seconds = (time.perf_counter() - started) * args.processes / len(jobs)
     net, data, training = _supernet(args, 0)
     started = time.perf_counter()
     scores = [subnet_accuracy(net, data, space.parse(a), split="test") for a in archs]
@@ -93,8 +96,19 @@ def trust(args: argparse.Namespace, pool) -> dict:  # type: ignore[no-untyped-de
         "tau_supernet_vs_standalone": float(np.mean([kendalltau(scores, first)[0], kendalltau(scores, second)[0]])),
         "tau_ceiling": float(kendalltau(first, second)[0]),
         "supernet_seconds": training.seconds, "seconds_per_supernet_score": score_seconds,
-        "seconds_per_standalone_training": standalone_seconds * args.processes / len(jobs),
+        "seconds_per_standalone_training": standalone_seconds,
     }
+
+
+def reused_standalone(args: argparse.Namespace, archs: list[str]) -> tuple[list[dict], float]:
+    """The stand-alone trainings of a saved result made with the same space, data,
+    architectures and epochs (they do not depend on the supernet), and their seconds."""
+    saved = json.loads(args.standalone_from.read_text())
+    same = ("space", "data", "subset", "standalone_epochs")
+    if any(saved["args"].get(k, "macro" if k == "space" else None) != getattr(args, k) for k in same) \
+            or saved["trust"]["archs"] != archs:
+        raise SystemExit(f"{args.standalone_from} trained other architectures or settings ({', '.join(same)})")
+    return saved["trust"]["standalone"], saved["trust"]["seconds_per_standalone_training"]
 
 
 def end_to_end(args: argparse.Namespace, seed: int, pool) -> dict:  # type: ignore[no-untyped-def]
@@ -145,7 +159,8 @@ def markdown(result: dict) -> str:
     lines = [f"## {space}: {len(t['archs'])} architectures drawn uniformly from the space, data {data}", "",
              provenance_line(result["provenance"]), "",
              f"Stand-alone: trained twice ({a['standalone_epochs']} epochs, training seeds 0 and 1); supernet: trained "
-             f"once for {a['supernet_epochs']} epochs ({SUPERNET_TRAINING[space]}), subnets scored with inherited "
+             f"once for {a['supernet_epochs']} epochs ({SUPERNET_TRAINING[space]}"
+             f"{', in-place distillation from the largest' if a.get('distill') else ''}), subnets scored with inherited "
              "weights after batch-norm recalibration on 4 training batches. All scored on the test split.", "",
              "| Kendall tau | value |", "|---|---|",
              f"| supernet against stand-alone (mean over the two trainings) | {t['tau_supernet_vs_standalone']:.3f} |",
@@ -185,6 +200,9 @@ def main() -> None:
     parser.add_argument("--space", choices=sorted(STANDALONE), default="macro")
     parser.add_argument("--data", default="digits")
     parser.add_argument("--subset", type=int, help="train on the first N training images (digits: a harder task)")
+    parser.add_argument("--distill", action="store_true", help="train the supernet with in-place distillation")
+    parser.add_argument("--standalone-from", type=Path,
+                        help="reuse the stand-alone trainings of a saved result with the same architectures and settings")
     parser.add_argument("--baseline", type=Path, help="a benchmarks/pruning.py result with unpruned re runs")
     parser.add_argument("--archs", type=int, default=40)
     parser.add_argument("--standalone-epochs", type=int, default=4)
@@ -215,7 +233,8 @@ def main() -> None:
         print(f"end to end seed {r['seed']}: best val {r['best_val']:.2f}, test {r['test_of_best']:.2f}, "
               f"{r['epochs']} epochs")
     seeds = [r["seed"] for r in e2e]
-    result = {"provenance": provenance(), "args": vars(args) | {"out": str(args.out), "baseline": str(args.baseline)},
+    result = {"provenance": provenance(), "args": vars(args) | {"out": str(args.out), "baseline": str(args.baseline),
+                                                         "standalone_from": str(args.standalone_from)},
               "trust": measured, "end_to_end": e2e,
               "baseline": baseline(args.baseline, seeds) if args.baseline and e2e else None}
     save_result(args.out, result)
