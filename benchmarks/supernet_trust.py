@@ -5,9 +5,9 @@ training.
     python benchmarks/supernet_trust.py --space macro --data digits --archs 40 --out docs/results/data/supernet.json
     python benchmarks/supernet_trust.py --markdown docs/results/supernet.md docs/results/data/supernet.json ...
 
-Trust: `--archs` architectures drawn uniformly from the space (seed 0) are trained
+Trust: `--archs` architectures drawn uniformly from the space (`--trust-seed`) are trained
 stand-alone twice (training seeds 0 and 1, `--standalone-epochs`) and scored through a
-supernet trained once (`--supernet-epochs`); all are scored on the test split (more
+supernet trained once (`--supernet-epochs`, seed `--trust-seed`); all are scored on the test split (more
 images than the validation split, so fewer ties). Kendall's tau between the supernet
 and stand-alone training is reported beside the tau between the two stand-alone
 trainings: the noise ceiling no evaluator can beat.
@@ -34,17 +34,25 @@ from provenance import provenance, provenance_line, save_result
 from seed_range import parse_seeds
 
 STANDALONE = {"macro": "classifier", "nb201": "cell-classifier"}
+SPLIT = "one split, drawn by the trust seed, for both trainings"
+"""Recorded with the trust figures; results from before it scored each training on the
+split of its own training seed."""
 
 
-def _standalone(job: tuple[str, str, str, int, int, int | None]) -> dict:
+def _standalone(job: tuple[str, str, str, int, int, int | None, int]) -> dict:
+    """One stand-alone training with training seed `seed` on the data split drawn by
+    `split` (the same split for both trainings of the trust measurement, so that they
+    differ in their training alone and are scored on the same test images)."""
     import torch
 
     from vaenas.objectives import make_objective
+    from vaenas.objectives.image_data import load_image_data
     from vaenas.spaces import make_space
 
     torch.set_num_threads(1)
-    space_name, arch_text, data, epochs, seed, subset = job
-    objective = make_objective(STANDALONE[space_name], data, epochs=epochs, seed=seed, subset=subset)
+    space_name, arch_text, data, epochs, seed, subset, split = job
+    objective = make_objective(STANDALONE[space_name], epochs=epochs, seed=seed, subset=subset,
+                               data=load_image_data(data, split))
     evaluation = objective.evaluate(make_space(space_name).parse(arch_text))
     return {"arch": arch_text, "seed": seed, "val": evaluation.value, "test": evaluation.metrics["test_accuracy"]}
 
@@ -76,23 +84,24 @@ def trust(args: argparse.Namespace, pool) -> dict:  # type: ignore[no-untyped-de
     from vaenas.spaces import make_space
 
     space = make_space(args.space)
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(args.trust_seed)
     archs = [space.format(a) for a in space.enumerate_or_sample(args.archs, rng)]
-    jobs = [(args.space, a, args.data, args.standalone_epochs, s, args.subset) for s in (0, 1) for a in archs]
+    jobs = [(args.space, a, args.data, args.standalone_epochs, s, args.subset, args.trust_seed)
+            for s in (0, 1) for a in archs]
     started = time.perf_counter()
     if args.standalone_from:
         standalone, standalone_seconds = reused_standalone(args, archs)
     else:
         standalone = pool.map(_standalone, jobs)
         standalone_seconds = (time.perf_counter() - started) * args.processes / len(jobs)
-    net, data, training = _supernet(args, 0)
+    net, data, training = _supernet(args, args.trust_seed)
     started = time.perf_counter()
     scores = [subnet_accuracy(net, data, space.parse(a), split="test") for a in archs]
     score_seconds = (time.perf_counter() - started) / len(archs)
     first = [r["test"] for r in standalone if r["seed"] == 0]
     second = [r["test"] for r in standalone if r["seed"] == 1]
     return {
-        "archs": archs, "standalone": standalone, "supernet_scores": scores,
+        "archs": archs, "standalone": standalone, "supernet_scores": scores, "split": SPLIT,
         "tau_supernet_vs_standalone": float(np.mean([kendalltau(scores, first)[0], kendalltau(scores, second)[0]])),
         "tau_ceiling": float(kendalltau(first, second)[0]),
         "supernet_seconds": training.seconds, "seconds_per_supernet_score": score_seconds,
@@ -104,9 +113,10 @@ def reused_standalone(args: argparse.Namespace, archs: list[str]) -> tuple[list[
     """The stand-alone trainings of a saved result made with the same space, data,
     architectures and epochs (they do not depend on the supernet), and their seconds."""
     saved = json.loads(args.standalone_from.read_text())
-    same = ("space", "data", "subset", "standalone_epochs")
-    if any(saved["args"].get(k, "macro" if k == "space" else None) != getattr(args, k) for k in same) \
-            or saved["trust"]["archs"] != archs:
+    same = ("space", "data", "subset", "standalone_epochs", "trust_seed")
+    defaults = {"space": "macro", "trust_seed": 0}
+    if any(saved["args"].get(k, defaults.get(k)) != getattr(args, k) for k in same) \
+            or saved["trust"]["archs"] != archs or saved["trust"].get("split") != SPLIT:
         raise SystemExit(f"{args.standalone_from} trained other architectures or settings ({', '.join(same)})")
     return saved["trust"]["standalone"], saved["trust"]["seconds_per_standalone_training"]
 
@@ -123,7 +133,7 @@ def end_to_end(args: argparse.Namespace, seed: int, pool) -> dict:  # type: igno
     study.optimize(lambda arch: subnet_accuracy(net, data, arch), n_trials=args.queries)
     ranked = sorted((t for t in study.trials if t.value is not None), key=lambda t: t.value, reverse=True)[:5]
     retrained = pool.map(_standalone, [(args.space, space.format(t.arch), args.data, args.final_epochs, seed,
-                                        args.subset) for t in ranked])
+                                        args.subset, seed) for t in ranked])
     best = max(retrained, key=lambda r: r["val"])
     return {"seed": seed, "epochs": args.supernet_epochs * training.subnets_per_step + 5 * args.final_epochs,
             "best_val": best["val"], "test_of_best": best["test"], "retrained": retrained,
@@ -156,9 +166,12 @@ def markdown(result: dict) -> str:
     a = result["args"]
     space = a.get("space", "macro")
     data = a["data"] + (f", first {a['subset']} training images" if a.get("subset") else "")
-    lines = [f"## {space}: {len(t['archs'])} architectures drawn uniformly from the space, data {data}", "",
+    lines = [f"## {space}: {len(t['archs'])} architectures drawn uniformly from the space (seed "
+             f"{a.get('trust_seed', 0)}), data {data}, supernet {a['supernet_epochs']} epochs"
+             f"{', distilled' if a.get('distill') else ''}", "",
              provenance_line(result["provenance"]), "",
-             f"Stand-alone: trained twice ({a['standalone_epochs']} epochs, training seeds 0 and 1); supernet: trained "
+             f"Stand-alone: trained twice ({a['standalone_epochs']} epochs, training seeds 0 and 1, "
+             f"{t.get('split', 'each on the data split of its training seed')}); supernet: trained "
              f"once for {a['supernet_epochs']} epochs ({SUPERNET_TRAINING[space]}"
              f"{', in-place distillation from the largest' if a.get('distill') else ''}), subnets scored with inherited "
              "weights after batch-norm recalibration on 4 training batches. All scored on the test split.", "",
@@ -205,6 +218,8 @@ def main() -> None:
                         help="reuse the stand-alone trainings of a saved result with the same architectures and settings")
     parser.add_argument("--baseline", type=Path, help="a benchmarks/pruning.py result with unpruned re runs")
     parser.add_argument("--archs", type=int, default=40)
+    parser.add_argument("--trust-seed", type=int, default=0,
+                        help="draws the architectures and the supernet's training (another seed: a fresh sample)")
     parser.add_argument("--standalone-epochs", type=int, default=4)
     parser.add_argument("--supernet-epochs", type=int, default=10)
     parser.add_argument("--e2e-seeds", default="0,1,2")
