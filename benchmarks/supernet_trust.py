@@ -73,7 +73,7 @@ def _supernet(args: argparse.Namespace, seed: int):  # type: ignore[no-untyped-d
         data = dataclasses.replace(data, train_x=data.train_x[: args.subset], train_y=data.train_y[: args.subset])
     torch.manual_seed(seed)
     net = make_supernet(make_space(args.space), data)
-    training = train_supernet(net, data, args.supernet_epochs, seed, distill=args.distill)
+    training = train_supernet(net, data, args.supernet_epochs, seed)
     return net, data, training
 
 
@@ -166,22 +166,24 @@ def markdown(result: dict) -> str:
     a = result["args"]
     space = a.get("space", "macro")
     data = a["data"] + (f", first {a['subset']} training images" if a.get("subset") else "")
-    lines = [f"## {space}: {len(t['archs'])} architectures drawn uniformly from the space (seed "
-             f"{a.get('trust_seed', 0)}), data {data}, supernet {a['supernet_epochs']} epochs"
-             f"{', distilled' if a.get('distill') else ''}", "",
-             provenance_line(result["provenance"]), "",
-             f"Stand-alone: trained twice ({a['standalone_epochs']} epochs, training seeds 0 and 1, "
-             f"{t.get('split', 'each on the data split of its training seed')}); supernet: trained "
-             f"once for {a['supernet_epochs']} epochs ({SUPERNET_TRAINING[space]}"
-             f"{', in-place distillation from the largest' if a.get('distill') else ''}), subnets scored with inherited "
-             "weights after batch-norm recalibration on 4 training batches. All scored on the test split.", "",
-             "| Kendall tau | value |", "|---|---|",
-             f"| supernet against stand-alone (mean over the two trainings) | {t['tau_supernet_vs_standalone']:.3f} |",
-             f"| stand-alone against stand-alone (the noise ceiling) | {t['tau_ceiling']:.3f} |",
-             f"| share of the ceiling | {t['tau_supernet_vs_standalone'] / t['tau_ceiling']:.2f} |", "",
-             f"Seconds: {t['seconds_per_standalone_training']:.1f} per stand-alone training, "
-             f"{t['seconds_per_supernet_score']:.3f} per supernet score, {t['supernet_seconds']:.0f} to train the "
-             "supernet.", ""]
+    heading = (f"## {space}: {len(t['archs'])} architectures drawn uniformly from the space (seed "
+               f"{a.get('trust_seed', 0)}), " if t else f"## {space}, end to end: ")
+    lines = [heading + f"data {data}, supernet {a['supernet_epochs']} epochs"
+             f"{', distilled' if a.get('distill') else ''}", "", provenance_line(result["provenance"]), ""]
+    if t:
+        lines += [
+            f"Stand-alone: trained twice ({a['standalone_epochs']} epochs, training seeds 0 and 1, "
+            f"{t.get('split', 'each on the data split of its training seed')}); supernet: trained "
+            f"once for {a['supernet_epochs']} epochs ({SUPERNET_TRAINING[space]}"
+            f"{', in-place distillation from the largest' if a.get('distill') else ''}), subnets scored with inherited "
+            "weights after batch-norm recalibration on 4 training batches. All scored on the test split.", "",
+            "| Kendall tau | value |", "|---|---|",
+            f"| supernet against stand-alone (mean over the two trainings) | {t['tau_supernet_vs_standalone']:.3f} |",
+            f"| stand-alone against stand-alone (the noise ceiling) | {t['tau_ceiling']:.3f} |",
+            f"| share of the ceiling | {t['tau_supernet_vs_standalone'] / t['tau_ceiling']:.2f} |", "",
+            f"Seconds: {t['seconds_per_standalone_training']:.1f} per stand-alone training, "
+            f"{t['seconds_per_supernet_score']:.3f} per supernet score, {t['supernet_seconds']:.0f} to train the "
+            "supernet.", ""]
     if e2e:
         vals, tests = [r["best_val"] for r in e2e], [r["test_of_best"] for r in e2e]
         lines += [f"### End to end, seeds {', '.join(str(r['seed']) for r in e2e)}", "",
@@ -213,7 +215,6 @@ def main() -> None:
     parser.add_argument("--space", choices=sorted(STANDALONE), default="macro")
     parser.add_argument("--data", default="digits")
     parser.add_argument("--subset", type=int, help="train on the first N training images (digits: a harder task)")
-    parser.add_argument("--distill", action="store_true", help="train the supernet with in-place distillation")
     parser.add_argument("--standalone-from", type=Path,
                         help="reuse the stand-alone trainings of a saved result with the same architectures and settings")
     parser.add_argument("--baseline", type=Path, help="a benchmarks/pruning.py result with unpruned re runs")
@@ -240,9 +241,10 @@ def main() -> None:
 
     torch.set_num_threads(1)
     with multiprocessing.get_context("spawn").Pool(args.processes) as pool:
-        measured = trust(args, pool)
-        print(f"tau supernet {measured['tau_supernet_vs_standalone']:.3f}, ceiling {measured['tau_ceiling']:.3f}",
-              flush=True)
+        measured = trust(args, pool) if args.archs else None
+        if measured:
+            print(f"tau supernet {measured['tau_supernet_vs_standalone']:.3f}, ceiling {measured['tau_ceiling']:.3f}",
+                  flush=True)
         e2e = [end_to_end(args, seed, pool) for seed in parse_seeds(args.e2e_seeds)]
     for r in e2e:
         print(f"end to end seed {r['seed']}: best val {r['best_val']:.2f}, test {r['test_of_best']:.2f}, "

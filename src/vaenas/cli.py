@@ -419,14 +419,16 @@ def pareto(
 def supernet(
     space: Annotated[str, typer.Option(help="macro (or another layer space): elastic layers; nb201: one-shot cells.")] = "macro",
     dataset: Annotated[str, typer.Option("--dataset", "--data", help="digits, synthetic or cifar10:PATH.")] = "digits",
-    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 10,
+    epochs: Annotated[
+        int, typer.Option(help="Training epochs (30: see docs/decisions/supernet-training.md).")
+    ] = 30,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     out: Annotated[Path, typer.Option(help="Folder for supernet.pt.")] = Path("runs/supernet"),
 ) -> None:
     """Train a weight-sharing supernet once; then score architectures through it with
     `vaenas search --objective supernet --supernet OUT` (nb201: `--objective
     cell-supernet`), milliseconds each, and retrain the best macro ones stand-alone with
-    `vaenas train --arch SEARCH_OUT --top 5`."""
+    `vaenas train --arch SEARCH_OUT --top 5` (cells: `--objective cell-classifier`)."""
     import torch
 
     from vaenas.objectives.image_data import load_image_data

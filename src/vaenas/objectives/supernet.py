@@ -140,13 +140,10 @@ class SupernetTraining:
 
 def train_supernet(
     supernet: Supernet, data: ImageData, epochs: int, seed: int = 0, batch_size: int = 128, lr: float = 1e-3,
-    on_epoch: Callable[[int, int, float], None] | None = None, distill: bool = False,
+    on_epoch: Callable[[int, int, float], None] | None = None,
 ) -> SupernetTraining:
     """Adam; each step sums the losses of the subnets the supernet samples for it
-    (`training_subnets`: the sandwich rule for a layer space, one random path for cells).
-    `distill`: the first subnet (the largest, in the sandwich rule) learns from the
-    labels and the others from its predictions (in-place distillation, as Once-for-All
-    and BigNAS train)."""
+    (`training_subnets`: the sandwich rule for a layer space, one random path for cells)."""
     rng = np.random.default_rng(seed)
     generator = torch.Generator().manual_seed(seed)
     x, y = torch.as_tensor(data.train_x), torch.as_tensor(data.train_y)
@@ -160,7 +157,7 @@ def train_supernet(
             index = order[start : start + batch_size]
             optimizer.zero_grad(set_to_none=True)
             subnets = supernet.training_subnets(rng)
-            loss = step_loss(supernet, subnets, x[index], y[index], distill)
+            loss = sum(F.cross_entropy(supernet(x[index], arch), y[index]) for arch in subnets)
             loss.backward()  # type: ignore[union-attr]
             optimizer.step()
             total += float(loss.detach())  # type: ignore[union-attr]
@@ -169,17 +166,6 @@ def train_supernet(
             on_epoch(epoch, epochs, total / max(1, steps))
     supernet.eval()
     return SupernetTraining(epochs, steps, time.perf_counter() - started, len(subnets))
-
-
-def step_loss(supernet: Supernet, subnets: list[Any], x: torch.Tensor, y: torch.Tensor,
-              distill: bool) -> torch.Tensor:
-    """The summed cross-entropy of a step's subnets, against the labels or (distilling)
-    the first subnet's predictions."""
-    if not distill or len(subnets) < 2:
-        return sum(F.cross_entropy(supernet(x, arch), y) for arch in subnets)  # type: ignore[return-value]
-    teacher = supernet(x, subnets[0])
-    soft = teacher.detach().softmax(1)
-    return F.cross_entropy(teacher, y) + sum(F.cross_entropy(supernet(x, arch), soft) for arch in subnets[1:])
 
 
 def subnet_accuracy(
