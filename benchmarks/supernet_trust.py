@@ -7,8 +7,8 @@ training.
 
 Trust: `--archs` architectures drawn uniformly from the space (`--trust-seed`) are trained
 stand-alone twice (training seeds 0 and 1, `--standalone-epochs`) and scored through a
-supernet trained once (`--supernet-epochs`, seed `--trust-seed`); all are scored on the test split (more
-images than the validation split, so fewer ties). Kendall's tau between the supernet
+supernet trained once (`--supernet-epochs`, seed `--trust-seed`); all are scored on the
+test split (more images than the validation split, so fewer ties). Kendall's tau between the supernet
 and stand-alone training is reported beside the tau between the two stand-alone
 trainings: the noise ceiling no evaluator can beat.
 
@@ -86,12 +86,12 @@ def trust(args: argparse.Namespace, pool) -> dict:  # type: ignore[no-untyped-de
     space = make_space(args.space)
     rng = np.random.default_rng(args.trust_seed)
     archs = [space.format(a) for a in space.enumerate_or_sample(args.archs, rng)]
-    jobs = [(args.space, a, args.data, args.standalone_epochs, s, args.subset, args.trust_seed)
-            for s in (0, 1) for a in archs]
     started = time.perf_counter()
     if args.standalone_from:
         standalone, standalone_seconds = reused_standalone(args, archs)
     else:
+        jobs = [(args.space, a, args.data, args.standalone_epochs, s, args.subset, args.trust_seed)
+                for s in (0, 1) for a in archs]
         standalone = pool.map(_standalone, jobs)
         standalone_seconds = (time.perf_counter() - started) * args.processes / len(jobs)
     net, data, training = _supernet(args, args.trust_seed)
