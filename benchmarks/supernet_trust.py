@@ -109,6 +109,25 @@ def trust(args: argparse.Namespace, pool) -> dict:  # type: ignore[no-untyped-de
     }
 
 
+def parameters_tau(result: dict) -> float:
+    """Kendall's tau of the architectures' parameter counts (a zero-cost baseline: bigger
+    is better) with their stand-alone accuracy, mean over the two trainings: what a
+    supernet has to beat to be worth its training."""
+    from scipy.stats import kendalltau
+
+    from vaenas.objectives import make_objective
+    from vaenas.objectives.image_data import load_image_data
+    from vaenas.objectives.networks import count_parameters
+    from vaenas.spaces import make_space
+
+    space_name, t = result["args"].get("space", "macro"), result["trust"]
+    objective = make_objective(STANDALONE[space_name], data=load_image_data(result["args"]["data"], 0))
+    space = make_space(space_name)
+    counts = [count_parameters(objective.build(space.parse(a))) for a in t["archs"]]
+    return float(np.mean([kendalltau(counts, [r["test"] for r in t["standalone"] if r["seed"] == s])[0]
+                          for s in (0, 1)]))
+
+
 def reused_standalone(args: argparse.Namespace, archs: list[str]) -> tuple[list[dict], float]:
     """The stand-alone trainings of a saved result made with the same space, data,
     architectures and epochs (they do not depend on the supernet), and their seconds."""
@@ -179,6 +198,7 @@ def markdown(result: dict) -> str:
             "weights after batch-norm recalibration on 4 training batches. All scored on the test split.", "",
             "| Kendall tau | value |", "|---|---|",
             f"| supernet against stand-alone (mean over the two trainings) | {t['tau_supernet_vs_standalone']:.3f} |",
+            f"| parameter count against stand-alone (a zero-cost baseline) | {parameters_tau(result):.3f} |",
             f"| stand-alone against stand-alone (the noise ceiling) | {t['tau_ceiling']:.3f} |",
             f"| share of the ceiling | {t['tau_supernet_vs_standalone'] / t['tau_ceiling']:.2f} |", "",
             f"Seconds: {t['seconds_per_standalone_training']:.1f} per stand-alone training, "
