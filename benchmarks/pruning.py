@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 from provenance import provenance, provenance_line, save_result
 from seed_range import parse_seeds
+from standard_error import standard_error
 
 OPTUNA_PRUNERS = {"asha": "SuccessiveHalvingPruner", "median": "MedianPruner", "hyperband": "HyperbandPruner",
                   "none": "NopPruner"}
@@ -97,10 +98,15 @@ class _OptunaReports:
     remembering the last report so that a pruned trial can be counted."""
 
     def __init__(self, trial) -> None:  # type: ignore[no-untyped-def]
-        self.trial, self.step, self.value, self.values = trial, 0, None, {}
+        self.trial, self.values = trial, {}
+
+    @property
+    def step(self) -> int:
+        """The last step reported (0 before any)."""
+        return max(self.values, default=0)
 
     def report(self, value: float, step: int) -> None:
-        self.step, self.value, self.values[step] = step, value, value
+        self.values[step] = value
         self.trial.report(value, step)
 
     def should_prune(self) -> bool:
@@ -130,8 +136,9 @@ def _optuna_native(job: dict) -> list[dict]:
         try:
             value = objective.evaluate(arch, reports).value  # type: ignore[arg-type]
         except TrialPruned:
-            rows.append({"arch": space.format(arch), "status": "pruned", "value": reports.value,
-                         "epochs": reports.step, "reports": reports.values})
+            last = reports.step
+            rows.append({"arch": space.format(arch), "status": "pruned", "value": reports.values.get(last),
+                         "epochs": last, "reports": reports.values})
             raise optuna.TrialPruned() from None
         rows.append({"arch": space.format(arch), "status": "complete", "value": value,
                      "epochs": objective.epochs, "reports": reports.values})
@@ -166,8 +173,8 @@ def summarise(runs: list[dict]) -> list[dict]:
         reference = [r for r in runs if r["strategy"] == REFERENCE and r["pruner"] == "none"] or unpruned
 
         def stat(values: list[float]) -> tuple[float, float]:
-            a = np.array([v for v in values if v is not None], dtype=float)
-            return float(a.mean()), float(a.std(ddof=1) / np.sqrt(len(a))) if len(a) > 1 else 0.0
+            known = [v for v in values if v is not None]
+            return float(np.mean(known)), standard_error(known)
 
         epochs, epochs_se = stat([r["epochs_trained"] for r in group])
         best, best_se = stat([r["best_value"] for r in group])
@@ -226,7 +233,7 @@ def early_ranking(runs: list[dict]) -> list[dict]:
             early, final = zip(*[(a, b) for a, b in pairs if a is not None])
             rhos.append(spearmanr(early, final).statistic)
         rows.append({"step": step, "runs": len(unpruned), "spearman": float(np.mean(rhos)),
-                     "spearman_se": float(np.std(rhos, ddof=1) / np.sqrt(len(rhos))) if len(rhos) > 1 else 0.0})
+                     "spearman_se": standard_error(rhos)})
     return rows
 
 
@@ -256,12 +263,10 @@ def cells(r: dict) -> list[str]:
     ]
 
 
-def reach_cell(reach: dict | float | None) -> str:
-    """`184 (2 of 3 runs)`; files from before the count was kept hold a bare median."""
+def reach_cell(reach: dict | None) -> str:
+    """`184 (2 of 3 runs)`, or `never (0 of 3 runs)`."""
     if reach is None:
         return "-"
-    if not isinstance(reach, dict):
-        return f"{reach:.0f}"
     median = "never" if reach["median"] == np.inf else f"{reach['median']:.0f}"
     return f"{median} ({reach['reached']} of {reach['runs']} runs)"
 

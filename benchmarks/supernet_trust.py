@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 from provenance import provenance, provenance_line, save_result
 from seed_range import parse_seeds
+from standard_error import standard_error
 
 STANDALONE = {"macro": "classifier", "nb201": "cell-classifier"}
 SPLIT = "one split, drawn by the trust seed, for both trainings"
@@ -162,10 +163,6 @@ def end_to_end(args: argparse.Namespace, seed: int, pool) -> dict:  # type: igno
 SUPERNET_TRAINING = {"macro": "sandwich rule, 4 subnets a step", "nb201": "uniform single path, 1 subnet a step"}
 
 
-def _se(values: list[float]) -> float:
-    return float(np.std(values, ddof=1) / np.sqrt(len(values))) if len(values) > 1 else 0.0
-
-
 def baseline(path: Path, seeds: list[int]) -> dict | None:
     """The unpruned `re` runs of a benchmarks/pruning.py result on `seeds`: a full-training
     search on the same data, summarised."""
@@ -176,7 +173,7 @@ def baseline(path: Path, seeds: list[int]) -> dict | None:
     vals, tests = [r["best_value"] for r in runs], [r["retrained_test_accuracy"] for r in runs]
     return {"file": path.as_posix(), "seeds": sorted(r["seed"] for r in runs), "trials": len(runs[0]["trials"]),
             "epochs": float(np.mean([r["epochs_trained"] for r in runs])), "best_val": float(np.mean(vals)),
-            "best_val_se": _se(vals), "test": float(np.mean(tests)), "test_se": _se(tests)}
+            "best_val_se": standard_error(vals), "test": float(np.mean(tests)), "test_se": standard_error(tests)}
 
 
 def markdown(result: dict) -> str:
@@ -211,15 +208,16 @@ def markdown(result: dict) -> str:
                   f"the top 5 retrained stand-alone for {a['final_epochs']} epochs: {e2e[0]['epochs']} epochs in all.", "",
                   "| seed | best retrained validation accuracy | its test accuracy |", "|---|---|---|"]
         lines += [f"| {r['seed']} | {r['best_val']:.2f} | {r['test_of_best']:.2f} |" for r in e2e]
-        lines += [f"| mean ± SE | {np.mean(vals):.2f} ± {_se(vals):.2f} | {np.mean(tests):.2f} ± {_se(tests):.2f} |", ""]
+        found = (f"{np.mean(vals):.2f} ± {standard_error(vals):.2f} | "
+                 f"{np.mean(tests):.2f} ± {standard_error(tests):.2f}")
+        lines += [f"| mean ± SE | {found} |", ""]
         base = result.get("baseline")
         if base:
             lines += [f"Beside a full-training search (`re`, {base['trials']} trials, unpruned, seeds "
                       f"{', '.join(map(str, base['seeds']))}, from `{base['file']}`):", "",
                       "| search | epochs trained | best validation accuracy | test accuracy of its choice |",
                       "|---|---|---|---|",
-                      f"| supernet, then top 5 retrained | {e2e[0]['epochs']} | {np.mean(vals):.2f} ± {_se(vals):.2f} | "
-                      f"{np.mean(tests):.2f} ± {_se(tests):.2f} |",
+                      f"| supernet, then top 5 retrained | {e2e[0]['epochs']} | {found} |",
                       f"| full training | {base['epochs']:.0f} | {base['best_val']:.2f} ± {base['best_val_se']:.2f} | "
                       f"{base['test']:.2f} ± {base['test_se']:.2f} (retrained) |", ""]
     return "\n".join(lines)
