@@ -39,6 +39,14 @@ def test_the_proxy_script_checks_the_shipped_table(tmp_path):
     assert worst < 1e-5
 
 
+def test_the_nbgraph_proxy_script_prints_a_row_per_proxy():
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "nbgraph_proxies.py"), "--datasets", "cora"], check=True,
+                          capture_output=True, text=True, timeout=300)
+    rows = [line.split(" | ") for line in done.stdout.splitlines() if line.startswith("| cora |")]
+    assert [row[1] for row in rows] == ["params", "latency"]
+    assert all(-1 <= float(row[2]) <= 1 and float(row[5]) <= float(row[6].rstrip(" |")) for row in rows)
+
+
 def _run(script, *args, timeout=300):
     return subprocess.run([sys.executable, str(BENCHMARKS / script), *args], check=True, capture_output=True,
                           text=True, timeout=timeout, cwd=str(BENCHMARKS))
