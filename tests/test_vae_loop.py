@@ -8,16 +8,17 @@ from library_objective import conv_count
 
 import vaenas
 from vaenas.search import make_strategy
-from vaenas.spaces import CellSpace
-from vaenas.vae import cached_vae
+from vaenas.spaces import CellSpace, make_space
+from vaenas.vae import ArchVAE, VAEConfig, cached_vae
 from vaenas.vae.weighted_retraining import rank_weights, weighted_retrain
 
 SPACE = CellSpace(n_nodes=3, ops=["skip", "conv3x3", "pool", "conv1x1"])
 
 
 @pytest.fixture(scope="module")
-def small_vae(tmp_path_factory):
-    return cached_vae(SPACE, cache_dir=tmp_path_factory.mktemp("cache"))
+def small_vae():
+    """A briefly trained VAE: these tests check the loop's mechanics, not the VAE."""
+    return ArchVAE(SPACE, VAEConfig(epochs=4, min_steps=40)).fit(list(SPACE.enumerate()))
 
 
 def test_rank_weights_fall_from_the_best_down():
@@ -59,3 +60,54 @@ def test_bo_retrain_takes_bo_options_and_refuses_a_bad_interval(small_vae):
         vaenas.create_study(space=SPACE, strategy="bo-retrain", strategy_options={"retrain_every": 0})
     strategy = make_strategy("bo-retrain", SPACE, seed=0, vae=small_vae, acquisition="ucb")
     assert strategy.acquisition == "ucb"
+
+
+def _retrain_study(folder, small_vae, n_trials):
+    options = {"retrain_every": 8, "retrain_steps": 10, "n_init": 5}
+    strategy = make_strategy("bo-retrain", SPACE, seed=2, vae=small_vae, **options)
+    with vaenas.create_study(space=SPACE, strategy=strategy, storage=folder) as study:
+        if n_trials:
+            study.optimize(conv_count, n_trials=n_trials)
+        return strategy, [t.arch for t in study.trials]
+
+
+def test_the_retrained_vae_is_kept_in_the_run_folder_and_a_resumed_study_takes_it(tmp_path, small_vae):
+    strategy, _ = _retrain_study(tmp_path, small_vae, 20)
+    kept = tmp_path / "learned_state.pt"
+    archs = list(SPACE.enumerate())
+    assert np.allclose(vaenas.vae.ArchVAE.load(kept, SPACE).embed(archs), strategy.pool.vae.embed(archs))
+    # a kept VAE other than the one a replay would retrain: the resumed study must use the kept one
+    other = weighted_retrain(small_vae, archs[:6], [conv_count(a) for a in archs[:6]], archs, steps=10, seed=99)
+    torch.save({**other.checkpoint(), "observations": 16}, kept)
+    resumed, _ = _retrain_study(tmp_path, small_vae, 0)
+    assert np.allclose(resumed.pool.vae.embed(archs), other.embed(archs))
+
+
+def test_a_damaged_kept_vae_is_relearned_from_the_journal(tmp_path, small_vae):
+    strategy, _ = _retrain_study(tmp_path, small_vae, 20)
+    (tmp_path / "learned_state.pt").write_bytes(b"not a checkpoint")
+    with pytest.warns(UserWarning, match="relearns it from the journal"):
+        resumed, _ = _retrain_study(tmp_path, small_vae, 0)
+    archs = list(SPACE.enumerate())
+    assert np.allclose(resumed.pool.vae.embed(archs), strategy.pool.vae.embed(archs))
+    assert vaenas.vae.ArchVAE.load(tmp_path / "learned_state.pt", SPACE)  # written anew on resume
+
+
+def test_a_resumed_study_proposes_what_an_uninterrupted_one_does(tmp_path, small_vae):
+    _, whole = _retrain_study(tmp_path / "whole", small_vae, 26)
+    _retrain_study(tmp_path / "cut", small_vae, 17)
+    _, resumed = _retrain_study(tmp_path / "cut", small_vae, 9)
+    assert resumed == whole
+
+
+def test_bo_retrain_searches_macro_where_the_pool_is_a_sample(tmp_path, vae_cache):
+    macro = make_space("macro")
+    vae = cached_vae(macro, cache_dir=vae_cache)
+    strategy = make_strategy("bo-retrain", macro, seed=1, vae=vae, retrain_every=10, retrain_steps=5, n_init=5,
+                             pool_size=2000)
+    with vaenas.create_study(space=macro, strategy=strategy, storage=tmp_path) as study:
+        study.optimize(lambda arch: float(sum(stage.width for stage in arch)), n_trials=22)
+        assert strategy.retrains == 2 and len({t.arch for t in study.trials}) == 22
+    kept = vaenas.vae.ArchVAE.load(tmp_path / "learned_state.pt", macro).model.state_dict()
+    live = strategy.pool.vae.model.state_dict()
+    assert all(torch.equal(kept[name], live[name]) for name in live)

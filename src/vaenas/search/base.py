@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -31,7 +31,10 @@ class Strategy(ABC):
     On resume, the study replays finished trials by calling `tell` for architectures
     that were never asked in this process; strategies must accept that.
 
-    A strategy never evaluates anything and never touches files. Subclasses implement
+    A strategy never evaluates anything and never touches files: what it learns beyond
+    its trials (a fine-tuned model) it hands the study as `learned_state`, which a study
+    with a folder keeps there and gives back through `restore_learned_state` on resume.
+    Subclasses implement
     `_propose` (one candidate, possibly already seen: the base class filters it) and
     `_observe` (learn from one successful trial). All randomness comes from `self.rng`.
     """
@@ -42,6 +45,9 @@ class Strategy(ABC):
     """How many objectives the strategy searches: "one" (a score is a float), "many" (a
     score is a tuple, one higher-is-better entry per objective) or "any" (it never
     reads scores)."""
+
+    learned_state_version: int = 0
+    """Bumped each time `learned_state` changes, so the study knows when to keep it."""
 
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space = space
@@ -87,6 +93,15 @@ class Strategy(ABC):
         self._scores[key] = score
         if score is not None:
             self._observe(arch, score)
+
+    def learned_state(self) -> dict[str, Any] | None:
+        """What replaying the trials would not give back exactly (tensors and plain
+        values only); None: nothing (the default: a replay rebuilds every strategy that
+        learns only from its trials in order)."""
+        return None
+
+    def restore_learned_state(self, state: dict[str, Any]) -> None:
+        """Called with the kept `learned_state` before the trials are replayed."""
 
     def _next_query(self) -> Arch | None:
         for _ in range(self.max_proposal_tries):

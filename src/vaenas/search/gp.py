@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import torch
@@ -58,6 +59,14 @@ class LatentGP:
         self._state = model.state_dict()
         self.model = model
         return model
+
+    def checkpoint(self) -> dict[str, Any]:
+        """What the next fit starts from (the last fit's hyperparameters and when they
+        were optimised), so that a resumed search fits as an uninterrupted one would."""
+        return {"state": self._state, "optimized_at": self._optimized_at}
+
+    def restore(self, checkpoint: dict[str, Any]) -> None:
+        self._state, self._optimized_at = checkpoint["state"], checkpoint["optimized_at"]
 
     def _optimize(self, model: SingleTaskGP, x: np.ndarray, y: np.ndarray) -> None:
         with warnings.catch_warnings():

@@ -4,12 +4,14 @@ decode, evaluate, update the encoder and decoder from the results, repeat)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from vaenas.search.bayes_opt import LatentBO
 from vaenas.search.options import at_least
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
+from vaenas.vae import ArchVAE
 from vaenas.vae.weighted_retraining import weighted_retrain
 
 
@@ -22,8 +24,14 @@ class RetrainedLatentBO(LatentBO):
     embeddings) and the GP refitted on them. Its standing against the frozen VAE of
     `bo`: docs/results/vae-loop.md.
 
-    A study restarted from its journal retrains at the same observation counts on the
-    same data with the same seeds, so it reaches the same VAE (nothing else to keep)."""
+    What it learned is kept: a study with a folder writes, after every trial, the current
+    VAE (learned_state.pt, an ArchVAE checkpoint that `vaenas map --vae` reads), the
+    observation count it was retrained at, the GP's hyperparameters and the random
+    state. A resumed study takes the VAE back when its replay reaches that count and the
+    GP and random state before its first proposal, so it proposes what the interrupted
+    study would have (without the file, a replay retrains at the same counts with the
+    same seeds, and only the GP's warm start differs).
+    """
 
     option_rules = {"retrain_every": at_least(1), "retrain_steps": at_least(1)}
 
@@ -39,13 +47,42 @@ class RetrainedLatentBO(LatentBO):
         """What is replayed beside the evaluated architectures: the pool as first drawn,
         so that a replayed study retrains on the same data."""
         self.retrains = 0
+        self._retrained_at = 0
+        self._kept_vae: dict[str, Any] | None = None
+        """The kept VAE given back on resume, until the replay reaches its count."""
+        self._kept_search: dict[str, Any] | None = None
+        """The kept GP and random state, until the first proposal after the replay."""
+
+    def learned_state(self) -> dict[str, Any] | None:
+        return {**self.pool.vae.checkpoint(), "observations": self._retrained_at, "told": len(self._values),
+                "gp": self._gp.checkpoint(), "rng": json.dumps(self.rng.bit_generator.state)}
+
+    def restore_learned_state(self, state: dict[str, Any]) -> None:
+        self._kept_vae = self._kept_search = state
+
+    def _propose(self) -> Arch:
+        kept, self._kept_search = self._kept_search, None
+        if kept is not None and kept.get("told") == len(self._values) and "gp" in kept:
+            self._gp.restore(kept["gp"])
+            self.rng.bit_generator.state = json.loads(kept["rng"])
+        return super()._propose()
+
+    def _fit(self) -> None:
+        super()._fit()
+        self.learned_state_version += 1
 
     def _observe(self, arch: Arch, score: float) -> None:
         super()._observe(arch, score)
         seen = len(self._values)
         if seen >= self.n_init and seen % self.retrain_every == 0:
-            tuned = weighted_retrain(self.pool.vae, self._archs, self._values, self._unlabelled,
-                                     self.retrain_steps, seed=self._seed * 100_003 + seen)
+            if self._kept_vae is not None and self._kept_vae.get("observations") == seen:
+                tuned = ArchVAE.from_checkpoint(self._kept_vae, self.space, "the study's learned state")
+                self._kept_vae = None
+            else:
+                tuned = weighted_retrain(self.pool.vae, self._archs, self._values, self._unlabelled,
+                                         self.retrain_steps, seed=self._seed * 100_003 + seen)
             self.pool.use_vae(tuned)
             self._fitted_on = -1  # the surrogate's inputs moved: refit before the next proposal
+            self._retrained_at = seen
             self.retrains += 1
+            self.learned_state_version += 1

@@ -110,6 +110,9 @@ class Study:
         reads it after every trial, so it must not re-read the storage)."""
         self._callbacks: list[TrialCallback] = []
         self._deadline: float | None = None
+        kept = folder.read_learned_state() if folder is not None else None
+        if kept is not None:
+            strategy.restore_learned_state(kept)
         for trial in storage.trials():
             arch = self._replayable(trial)
             if arch is None:
@@ -121,6 +124,19 @@ class Study:
             else:
                 self.strategy.reserve(arch)
                 self._unfinished.append(trial)
+        self._kept_learned_version = 0
+        self._keep_learned_state()
+
+    def _keep_learned_state(self) -> None:
+        """Writes the strategy's learned state to the folder when it changed (on resume
+        once, so the file always matches the strategy that goes on)."""
+        version = self.strategy.learned_state_version
+        if self.folder is None or version == self._kept_learned_version:
+            return
+        state = self.strategy.learned_state()
+        if state is not None:
+            self.folder.write_learned_state(state)
+        self._kept_learned_version = version
 
     def _replayable(self, trial: TrialRecord) -> Arch | None:
         """The architecture of a stored trial, or None (with a warning that names the row
@@ -389,6 +405,7 @@ class Study:
         self.storage.finish_trial(outcome.number, status, evaluation.value, metrics)
         record = self.storage.trial(outcome.number)
         self.strategy.tell(trial.arch, self._strategy_score(record))
+        self._keep_learned_state()
         is_best = self._keep_if_best(record)
         logger.info("trial %d %s with value %s%s; best is trial %d with value %s", record.number,
                     "pruned" if status is TrialStatus.PRUNED else "finished", f"{record.value:.6g}",

@@ -30,6 +30,7 @@ pretraining, and `bo` then took other paths. Fixed, the cached VAE of a config n
 depends on which process trained it (a 1-thread benchmark worker or the main process).
 2: the cores of the machines vaenas is measured on."""
 
+
 def fit_batch_size(n_archs: int, config: VAEConfig) -> int:
     """`config.batch_size`, or for a small space a batch of 1/`min_batches` of it: the
     `min_steps` a small space needs then cost in proportion to its size (a 288-architecture
@@ -193,10 +194,9 @@ class ArchVAE:
         return [ArchGraph(adjacency[b, : len(o), : len(o)].copy(), tuple(o)) for b, o in enumerate(ops)]
 
     # -- checkpoints ------------------------------------------------------------------
-    def save(self, path: Path | str) -> None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        checkpoint = {
+    def checkpoint(self) -> dict[str, Any]:
+        """What `save` writes and `from_checkpoint` reads: plain values and tensors only."""
+        return {
             "format_version": CHECKPOINT_VERSION,
             "space": self.space.name,
             "node_ops": list(self.vocab),
@@ -205,15 +205,23 @@ class ArchVAE:
             "fit_seconds": self.fit_seconds,
             "state_dict": self.model.state_dict(),
         }
+
+    def save(self, path: Path | str) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(path.suffix + ".tmp")
-        torch.save(checkpoint, tmp)
+        torch.save(self.checkpoint(), tmp)
         tmp.replace(path)
 
     @classmethod
     def load(cls, path: Path | str, space: SearchSpace | None = None) -> ArchVAE:
         """Loads a checkpoint; with `space`, refuses one trained on another space."""
-        path = Path(path)
-        checkpoint = _read_checkpoint(path)
+        return cls.from_checkpoint(_read_checkpoint(Path(path)), space, Path(path))
+
+    @classmethod
+    def from_checkpoint(cls, checkpoint: dict[str, Any], space: SearchSpace | None, path: Path | str) -> ArchVAE:
+        """The VAE of a checkpoint dict (`checkpoint()`, as read from `path`, which error
+        messages name); with `space`, refuses one trained on another space."""
         version = checkpoint.get("format_version")
         if version != CHECKPOINT_VERSION:
             older = {

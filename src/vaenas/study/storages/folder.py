@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ LOCK_FILE = "study.lock"
 TRAINED_MODEL_FILE = "model.pt"
 TRAIN_RESULT_FILE = "result.json"
 PARETO_FILE = "pareto.json"
+LEARNED_STATE_FILE = "learned_state.pt"
 
 
 class RunFolder:
@@ -69,6 +71,33 @@ class RunFolder:
         if artifact is not None:
             artifact.save(self.path / BEST_MODEL_FILE)
         write_json_atomic(self.path / BEST_ARCH_FILE, best)
+
+
+    def write_learned_state(self, state: dict[str, Any]) -> None:
+        """What the strategy learned that a replay of the journal would not give back
+        exactly (Strategy.learned_state), replaced atomically."""
+        import torch
+
+        tmp = self.path / (LEARNED_STATE_FILE + ".tmp")
+        torch.save(state, tmp)
+        tmp.replace(self.path / LEARNED_STATE_FILE)
+
+    def read_learned_state(self) -> dict[str, Any] | None:
+        """The kept learned state (read with weights_only: nothing in the file runs), or
+        None when there is none. A damaged file is None with a warning: the journal's
+        replay rebuilds the state, so nothing is lost but its exactness."""
+        import torch
+
+        path = self.path / LEARNED_STATE_FILE
+        if not path.is_file():
+            return None
+        try:
+            state = torch.load(path, map_location="cpu", weights_only=True)
+        except Exception as exc:  # torch raises many kinds for a damaged file
+            warnings.warn(f"{path} is unreadable ({type(exc).__name__}); the strategy relearns it from the journal",
+                          stacklevel=2)
+            return None
+        return state if isinstance(state, dict) else None
 
 
 def check_can_write(folder: Path) -> None:
