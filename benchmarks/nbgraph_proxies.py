@@ -31,8 +31,9 @@ def main() -> None:
     parser.add_argument("--share", type=float, default=0.01, help="share of the space, best by the proxy")
     parser.add_argument("--page", type=Path, help="also write the table, with how it was made, to this docs page")
     args = parser.parse_args()
-    rows = [f"| data set | proxy | Spearman with validation | top {args.share:.0%}: mean validation | space: mean "
-          "| top share: best | space: optimum |", "|---|---|---|---|---|---|---|"]
+    header = (f"| data set | proxy | Spearman with validation | top {args.share:.0%}: mean validation | space: mean "
+              "| top share: best | space: optimum |")
+    rows = [header, "|---|---|---|---|---|---|---|"]
     for dataset in args.datasets.split(","):
         table = list(load_table(dataset).values())
         valid = np.array([e["valid"] for e in table])
@@ -40,7 +41,7 @@ def main() -> None:
             score = np.array([e[proxy] for e in table])
             top = np.argsort(-score, kind="stable")[: max(1, int(len(table) * args.share))]
             rows.append(f"| {dataset} | {proxy} | {spearmanr(score, valid)[0]:+.3f} | {valid[top].mean():.2f} | "
-                  f"{valid.mean():.2f} | {valid[top].max():.2f} | {valid.max():.2f} |")
+                        f"{valid.mean():.2f} | {valid[top].max():.2f} | {valid.max():.2f} |")
     print("\n".join(rows))
     if args.page:
         args.page.write_text("\n".join([

@@ -75,7 +75,7 @@ def test_the_retrained_vae_is_kept_in_the_run_folder_and_a_resumed_study_takes_i
     strategy, _ = _retrain_study(tmp_path, small_vae, 20)
     kept = tmp_path / "learned_state.pt"
     archs = list(SPACE.enumerate())
-    assert np.allclose(vaenas.vae.ArchVAE.load(kept, SPACE).embed(archs), strategy.pool.vae.embed(archs))
+    assert np.allclose(ArchVAE.load(kept, SPACE).embed(archs), strategy.pool.vae.embed(archs))
     # a kept VAE other than the one a replay would retrain: the resumed study must use the kept one
     other = weighted_retrain(small_vae, archs[:6], [conv_count(a) for a in archs[:6]], archs, steps=10, seed=99)
     torch.save({**other.checkpoint(), "observations": 16}, kept)
@@ -90,7 +90,7 @@ def test_a_damaged_kept_vae_is_relearned_from_the_journal(tmp_path, small_vae):
         resumed, _ = _retrain_study(tmp_path, small_vae, 0)
     archs = list(SPACE.enumerate())
     assert np.allclose(resumed.pool.vae.embed(archs), strategy.pool.vae.embed(archs))
-    assert vaenas.vae.ArchVAE.load(tmp_path / "learned_state.pt", SPACE)  # written anew on resume
+    assert ArchVAE.load(tmp_path / "learned_state.pt", SPACE)  # written anew on resume
 
 
 def test_a_resumed_study_proposes_what_an_uninterrupted_one_does(tmp_path, small_vae):
@@ -108,6 +108,6 @@ def test_bo_retrain_searches_macro_where_the_pool_is_a_sample(tmp_path, vae_cach
     with vaenas.create_study(space=macro, strategy=strategy, storage=tmp_path) as study:
         study.optimize(lambda arch: float(sum(stage.width for stage in arch)), n_trials=22)
         assert strategy.retrains == 2 and len({t.arch for t in study.trials}) == 22
-    kept = vaenas.vae.ArchVAE.load(tmp_path / "learned_state.pt", macro).model.state_dict()
+    kept = ArchVAE.load(tmp_path / "learned_state.pt", macro).model.state_dict()
     live = strategy.pool.vae.model.state_dict()
     assert all(torch.equal(kept[name], live[name]) for name in live)

@@ -34,9 +34,9 @@ class Strategy(ABC):
     A strategy never evaluates anything and never touches files: what it learns beyond
     its trials (a fine-tuned model) it hands the study as `learned_state`, which a study
     with a folder keeps there and gives back through `restore_learned_state` on resume.
-    Subclasses implement
-    `_propose` (one candidate, possibly already seen: the base class filters it) and
-    `_observe` (learn from one successful trial). All randomness comes from `self.rng`.
+    Subclasses implement `_propose` (one candidate, possibly already seen: the base class
+    filters it) and `_observe` (learn from one successful trial). All randomness comes
+    from `self.rng`.
     """
 
     name: ClassVar[str]

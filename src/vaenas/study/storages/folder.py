@@ -72,7 +72,6 @@ class RunFolder:
             artifact.save(self.path / BEST_MODEL_FILE)
         write_json_atomic(self.path / BEST_ARCH_FILE, best)
 
-
     def write_learned_state(self, state: dict[str, Any]) -> None:
         """What the strategy learned that a replay of the journal would not give back
         exactly (Strategy.learned_state), replaced atomically."""
