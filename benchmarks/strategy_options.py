@@ -24,7 +24,7 @@ from seed_range import parse_seeds
 from seed_runs import ask_tell, make_run_strategy, over_seeds, pretrain_first
 
 from vaenas.objectives import OPTIMUM_TOLERANCE, make_objective
-from vaenas.report import curves, queries_to_regret
+from vaenas.report import curves, first_queries_to_regret, queries_to_regret
 from vaenas.spaces import make_space
 from vaenas.study import StudyConfig, StudyResult
 
@@ -39,6 +39,14 @@ def run_one(
     best = max(v for v in values if v is not None)
     return StudyResult(config, None, best, objective.optimum - best, budget, 0, values, ask_seconds * budget,
                        ask_seconds=ask_seconds, optimum=objective.optimum)
+
+
+def per_seed(results: list[StudyResult]) -> dict[str, list[Any]]:
+    """Each seed's first query at regret <= 0.2 and at the optimum (None: not within the
+    budget), so that where the queries go can be read back without rerunning."""
+    firsts = {t: first_queries_to_regret(results, t) for t in (0.2, 0.0)}
+    return {"seed": [r.config.seed for r in results],
+            **{f"first_query_at_regret_{t:g}": [None if np.isinf(q) else int(q) for q in firsts[t]] for t in firsts}}
 
 
 def markdown(title: str, files: list[Path]) -> str:
@@ -93,7 +101,8 @@ def main() -> None:
                "seeds": args.seeds, "median_queries_to_regret_0.2": reach[0.2], "median_queries_to_optimum": reach[0.0],
                "seeds_at_optimum": reached_optimum, "n_seeds": len(results),
                "best_at_50": float(best[:, min(49, args.budget - 1)].mean()), "best_at_100": float(best[:, min(99, args.budget - 1)].mean()),
-               "seconds_per_ask": float(np.mean([r.ask_seconds for r in results]))}
+               "seconds_per_ask": float(np.mean([r.ask_seconds for r in results])),
+               "per_seed": per_seed(results)}
     if args.out:
         with args.out.open("a") as f:
             f.write(json.dumps({"provenance": provenance(), **figures}) + "\n")

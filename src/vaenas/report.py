@@ -159,13 +159,16 @@ def plot_hypervolume(
 REGRET_THRESHOLDS = (0.5, 0.2, 0.1, 0.0)
 
 
+def first_queries_to_regret(results: list[StudyResult], threshold: float) -> list[float]:
+    """Per seed, the first query at which regret <= threshold (inf: never)."""
+    reached = regret_curves(results) <= threshold + OPTIMUM_TOLERANCE
+    return [int(np.argmax(row)) + 1 if row.any() else np.inf for row in reached]
+
+
 def queries_to_regret(results: list[StudyResult], threshold: float) -> float | None:
     """Median over seeds of the first query at which regret <= threshold; None when fewer
     than half the seeds reach it (the median is then undefined)."""
-    regret = regret_curves(results)
-    reached = regret <= threshold + OPTIMUM_TOLERANCE
-    firsts = [int(np.argmax(row)) + 1 if row.any() else np.inf for row in reached]
-    median = float(np.median(firsts))
+    median = float(np.median(first_queries_to_regret(results, threshold)))
     return None if np.isinf(median) else median
 
 
