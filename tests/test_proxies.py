@@ -11,7 +11,7 @@ from vaenas.objectives import make_objective
 from vaenas.objectives.nb201_network import Nb201Network
 from vaenas.objectives.nb201_proxies import PROXY_COLUMNS, compute_proxies, load_proxies
 from vaenas.search import make_strategy
-from vaenas.search.proxy_start import proxy_top_cells
+from vaenas.search.proxy_start import default_proxy, proxy_top_cells
 from vaenas.spaces import CellSpace, make_space
 
 ALL_CONV = ("nor_conv_3x3",) * 6
@@ -53,12 +53,15 @@ def test_the_proxy_objective_scores_by_the_proxy_and_reports_accuracy():
     assert evaluation.value == 1_531_546 and 0 < evaluation.metrics["test_accuracy"] < 100
 
 
-def test_bos_warm_start_draws_its_initial_design_from_the_proxy_top(nb201_vae):
+def test_bos_warm_start_draws_its_initial_design_from_the_proxy_top_by_default_on_nb201(nb201_vae):
     space = make_space("nb201")
     top = {space.key(a) for a in proxy_top_cells(space, "synflow")}
     assert len(top) == 156
-    strategy = make_strategy("bo", space, vae=nb201_vae, seed=3, warm_start="synflow")
-    first = strategy.ask(10)
-    assert all(space.key(a) in top for a in first)
+    by_default = make_strategy("bo", space, vae=nb201_vae, seed=3)
+    assert all(space.key(a) in top for a in by_default.ask(10))
+    at_random = make_strategy("bo", space, vae=nb201_vae, seed=3, warm_start="none")
+    assert sum(space.key(a) in top for a in at_random.ask(10)) < 5
+    small = CellSpace(n_nodes=3, ops=["a", "b"])
+    assert default_proxy(space) == "synflow" and default_proxy(small) == "none"
     with pytest.raises(InvalidArgumentError, match="nb201"):
-        proxy_top_cells(CellSpace(n_nodes=3, ops=["a", "b"]), "synflow")
+        proxy_top_cells(small, "synflow")

@@ -13,7 +13,7 @@ from vaenas.search.acquisition import ACQUISITIONS, acquisition_values
 from vaenas.search.latent_surrogate import LatentSurrogateStrategy
 from vaenas.search.options import at_least, one_of
 from vaenas.search.output_warping import WARPS, check_warp, warp_values
-from vaenas.search.proxy_start import PROXY_COLUMNS, proxy_top_cells
+from vaenas.search.proxy_start import PROXY_COLUMNS, default_proxy, proxy_top_cells
 from vaenas.search.registry import STRATEGIES
 from vaenas.search.stalled import search_neighbours
 from vaenas.spaces import Arch, SearchSpace
@@ -34,7 +34,7 @@ class LatentBO(LatentSurrogateStrategy):
     Why these defaults, and what they were measured against: docs/decisions/bo-defaults.md."""
 
     option_rules = {"acquisition": one_of(*ACQUISITIONS), "patience": at_least(0), "warp": one_of(*WARPS),
-                    "warm_start": one_of("none", *PROXY_COLUMNS)}
+                    "warm_start": one_of("auto", "none", *PROXY_COLUMNS), "local_cells": at_least(1)}
 
     name = "bo"
 
@@ -46,7 +46,8 @@ class LatentBO(LatentSurrogateStrategy):
         patience: int = 30,
         warp: str = "none",
         stay_local: bool = True,
-        warm_start: str = "none",
+        warm_start: str = "auto",
+        local_cells: int = 1,
         **latent: Any,
     ) -> None:
         """Generated candidates are decoded around the 5 best observed architectures.
@@ -57,7 +58,8 @@ class LatentBO(LatentSurrogateStrategy):
         `warp`: the monotone warp of observed values the GP is fitted to ("none", "rank"
         or "log", see output_warping). `warm_start`: the initial design drawn from the
         cells a zero-cost proxy ranks in its top 1% ("synflow", "params", "flops";
-        NAS-Bench-201, whose proxies ship with the package) instead of at random.
+        NAS-Bench-201, whose proxies ship with the package) instead of at random
+        ("none"); "auto": synflow where the space ships proxies, at random elsewhere.
         Why the defaults are what they are: docs/decisions/bo-defaults.md.
         `latent` holds the options of LatentSurrogateStrategy (features, generate,
         radius) and LatentStrategy (vae, n_init, pool_size)."""
@@ -66,9 +68,10 @@ class LatentBO(LatentSurrogateStrategy):
         check_warp(warp)
         super().__init__(space, seed, **latent)
         self.acquisition, self.patience, self.warp = acquisition, patience, warp
-        self.stay_local = stay_local
+        self.stay_local, self.local_cells = stay_local, local_cells
         self._gp = self._new_gp()
-        self._warm = proxy_top_cells(space, warm_start) if warm_start != "none" else None
+        proxy = default_proxy(space) if warm_start == "auto" else warm_start
+        self._warm = proxy_top_cells(space, proxy) if proxy != "none" else None
 
     def _initial_design(self) -> Arch:
         if self._warm is None:
@@ -99,6 +102,8 @@ class LatentBO(LatentSurrogateStrategy):
     def _local_candidates(self) -> np.ndarray:
         """Pool indices of the unseen neighbours of the best observed architecture that
         has any (among the 5 best); empty when all of theirs are seen."""
+        if self.local_cells > 1:
+            return self._unseen_neighbours(np.argsort(self._values)[::-1][: self.local_cells])
         for i in np.argsort(self._values)[::-1][:5]:
             unseen = self._unseen_neighbours(np.array([i]))
             if len(unseen):

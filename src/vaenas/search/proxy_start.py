@@ -11,9 +11,19 @@ TOP_SHARE = 0.01
 """The share of the space, best by the proxy, that the initial design is drawn from."""
 
 
+PROXY_SPACES = ("nb201",)
+"""The spaces whose zero-cost proxies ship with the package."""
+
+
+def default_proxy(space: SearchSpace) -> str:
+    """What `warm_start="auto"` means: synflow where the space ships proxies (it ranks
+    NAS-Bench-201's cells best of them, docs/results/proxies.md), "none" elsewhere."""
+    return "synflow" if space.name in PROXY_SPACES else "none"
+
+
 def proxy_top_cells(space: SearchSpace, proxy: str) -> list[Arch]:
     """The top TOP_SHARE of the space's cells by `proxy`, best first."""
-    if space.name != "nb201":
+    if space.name not in PROXY_SPACES:
         raise InvalidArgumentError(
             f"warm_start reads the zero-cost proxies that ship for nb201; space {space.name!r} has none"
         )
@@ -22,4 +32,4 @@ def proxy_top_cells(space: SearchSpace, proxy: str) -> list[Arch]:
     return [space.parse(text) for text in ranked[: max(1, int(len(ranked) * TOP_SHARE))]]
 
 
-__all__ = ["PROXY_COLUMNS", "proxy_top_cells"]
+__all__ = ["PROXY_COLUMNS", "default_proxy", "proxy_top_cells"]
