@@ -62,9 +62,9 @@ def test_bo_retrain_takes_bo_options_and_refuses_a_bad_interval(small_vae):
     assert strategy.acquisition == "ucb"
 
 
-def _retrain_study(folder, small_vae, n_trials):
-    options = {"retrain_every": 8, "retrain_steps": 10, "n_init": 5}
-    strategy = make_strategy("bo-retrain", SPACE, seed=2, vae=small_vae, **options)
+def _retrain_study(folder, small_vae, n_trials, name="bo-retrain"):
+    options = {"retrain_every": 8, "retrain_steps": 10} if name == "bo-retrain" else {}
+    strategy = make_strategy(name, SPACE, seed=2, vae=small_vae, n_init=5, **options)
     with vaenas.create_study(space=SPACE, strategy=strategy, storage=folder) as study:
         if n_trials:
             study.optimize(conv_count, n_trials=n_trials)
@@ -93,10 +93,11 @@ def test_a_damaged_kept_vae_is_relearned_from_the_journal(tmp_path, small_vae):
     assert ArchVAE.load(tmp_path / "learned_state.pt", SPACE)  # written anew on resume
 
 
-def test_a_resumed_study_proposes_what_an_uninterrupted_one_does(tmp_path, small_vae):
-    _, whole = _retrain_study(tmp_path / "whole", small_vae, 26)
-    _retrain_study(tmp_path / "cut", small_vae, 17)
-    _, resumed = _retrain_study(tmp_path / "cut", small_vae, 9)
+@pytest.mark.parametrize("name", ["bo-retrain", "bo"])
+def test_a_resumed_study_proposes_what_an_uninterrupted_one_does(tmp_path, small_vae, name):
+    _, whole = _retrain_study(tmp_path / "whole", small_vae, 26, name)
+    _retrain_study(tmp_path / "cut", small_vae, 17, name)
+    _, resumed = _retrain_study(tmp_path / "cut", small_vae, 9, name)
     assert resumed == whole
 
 

@@ -4,6 +4,7 @@ decoded from latent points near the best ones."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -72,6 +73,28 @@ class LatentBO(LatentSurrogateStrategy):
         self._gp = self._new_gp()
         proxy = default_proxy(space) if warm_start == "auto" else warm_start
         self._warm = proxy_top_cells(space, proxy) if proxy != "none" else None
+        self._kept_search: dict[str, Any] | None = None
+        """The kept GP and random state given back on resume, until the first proposal
+        after the replay."""
+
+    def learned_state(self) -> dict[str, Any] | None:
+        """The GP's hyperparameters (the next fit starts from them) and the random state:
+        with them a resumed study proposes what the interrupted one would have."""
+        return {"told": len(self._values), "gp": self._gp.checkpoint(), "rng": json.dumps(self.rng.bit_generator.state)}
+
+    def restore_learned_state(self, state: dict[str, Any]) -> None:
+        self._kept_search = state
+
+    def _propose(self) -> Arch:
+        kept, self._kept_search = self._kept_search, None
+        if kept is not None and kept.get("told") == len(self._values) and "gp" in kept:
+            self._gp.restore(kept["gp"])
+            self.rng.bit_generator.state = json.loads(kept["rng"])
+        return super()._propose()
+
+    def _observe(self, arch: Arch, score: float) -> None:
+        super()._observe(arch, score)
+        self.learned_state_version += 1
 
     def _initial_design(self) -> Arch:
         if self._warm is None:

@@ -4,7 +4,6 @@ decode, evaluate, update the encoder and decoder from the results, repeat)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from vaenas.search.bayes_opt import LatentBO
@@ -24,13 +23,13 @@ class RetrainedLatentBO(LatentBO):
     embeddings) and the GP refitted on them. Its standing against the frozen VAE of
     `bo`: docs/results/vae-loop.md.
 
-    What it learned is kept: a study with a folder writes, after every trial, the current
-    VAE (learned_state.pt, an ArchVAE checkpoint that `vaenas map --vae` reads), the
-    observation count it was retrained at, the GP's hyperparameters and the random
-    state. A resumed study takes the VAE back when its replay reaches that count and the
-    GP and random state before its first proposal, so it proposes what the interrupted
-    study would have (without the file, a replay retrains at the same counts with the
-    same seeds, and only the GP's warm start differs).
+    What it learned is kept: beside what `bo` keeps (the GP's hyperparameters and the
+    random state), a study with a folder writes, after every trial, the current VAE
+    (learned_state.pt, an ArchVAE checkpoint that `vaenas map --vae` reads) and the
+    observation count it was retrained at. A resumed study takes the VAE back when its
+    replay reaches that count, so it proposes what the interrupted study would have
+    (without the file, a replay retrains at the same counts with the same seeds, and only
+    the GP's warm start differs).
     """
 
     option_rules = {"retrain_every": at_least(1), "retrain_steps": at_least(1)}
@@ -50,26 +49,13 @@ class RetrainedLatentBO(LatentBO):
         self._retrained_at = 0
         self._kept_vae: dict[str, Any] | None = None
         """The kept VAE given back on resume, until the replay reaches its count."""
-        self._kept_search: dict[str, Any] | None = None
-        """The kept GP and random state, until the first proposal after the replay."""
 
     def learned_state(self) -> dict[str, Any] | None:
-        return {**self.pool.vae.checkpoint(), "observations": self._retrained_at, "told": len(self._values),
-                "gp": self._gp.checkpoint(), "rng": json.dumps(self.rng.bit_generator.state)}
+        return {**self.pool.vae.checkpoint(), "observations": self._retrained_at, **super().learned_state()}
 
     def restore_learned_state(self, state: dict[str, Any]) -> None:
-        self._kept_vae = self._kept_search = state
-
-    def _propose(self) -> Arch:
-        kept, self._kept_search = self._kept_search, None
-        if kept is not None and kept.get("told") == len(self._values) and "gp" in kept:
-            self._gp.restore(kept["gp"])
-            self.rng.bit_generator.state = json.loads(kept["rng"])
-        return super()._propose()
-
-    def _fit(self) -> None:
-        super()._fit()
-        self.learned_state_version += 1
+        super().restore_learned_state(state)
+        self._kept_vae = state
 
     def _observe(self, arch: Arch, score: float) -> None:
         super()._observe(arch, score)
