@@ -49,4 +49,4 @@ def pretrain_first(name: str, space: SearchSpace, vae: dict[str, Any] | None = N
 def over_seeds(run: Callable[..., Any], jobs: Sequence[tuple], processes: int = 2) -> list[Any]:
     """`run(*job)` for every job, in `processes` spawned worker processes, in job order."""
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
-        return pool.starmap(run, jobs)
+        return pool.starmap(run, jobs, chunksize=1)  # one slow seed holds up no other

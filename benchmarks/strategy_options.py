@@ -9,11 +9,15 @@ options given as JSON, which `compare` cannot pass, and optionally VAE settings 
 the defaults (`--vae`, VAEConfig fields as JSON; pretrained once and cached): this is how
 settings are chosen on some seeds before `compare` confirms them on others. Prints the median queries to regret
 0.2 and 0, the mean best at 50 and 100 queries, and mean seconds per ask (2 processes).
+With `--keep DIR` each seed's run is written there as it ends and a rerun takes the runs
+of the same settings from there: a run too long for one sitting (Optuna's GPSampler can
+take 20 minutes a seed) is stopped and resumed.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -30,15 +34,41 @@ from vaenas.study import StudyConfig, StudyResult
 
 
 def run_one(
-    name: str, dataset: str, seed: int, options: dict[str, Any], budget: int, vae_options: dict[str, Any]
+    name: str, dataset: str, seed: int, options: dict[str, Any], budget: int, vae_options: dict[str, Any],
+    keep: Path | None = None,
 ) -> StudyResult:
-    space, objective = make_space("nb201"), make_objective("nb201", dataset)
-    strategy = make_run_strategy(name, space, seed, options, vae_options)
-    values, ask_seconds = ask_tell(strategy, lambda arch: (objective.evaluate(arch).value,) * 2, budget)
+    """One seed's run, taken from `keep` when an earlier run of the same settings left it
+    there, and left there when it finishes (so a long run can be stopped and resumed)."""
+    settings = {"strategy": name, "dataset": dataset, "seed": seed, "options": options, "budget": budget,
+                "vae": vae_options}
+    kept = _kept_run(keep, settings)
+    if kept is None:
+        space, objective = make_space("nb201"), make_objective("nb201", dataset)
+        strategy = make_run_strategy(name, space, seed, options, vae_options)
+        values, ask_seconds = ask_tell(strategy, lambda arch: (objective.evaluate(arch).value,) * 2, budget)
+        kept = {**settings, "values": values, "ask_seconds": ask_seconds}
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / _kept_name(settings)).write_text(json.dumps(kept) + "\n")
+    values, ask_seconds = kept["values"], kept["ask_seconds"]
+    optimum = make_objective("nb201", dataset).optimum
     config = StudyConfig(dataset=dataset, strategy=name, budget=budget, seed=seed)
     best = max(v for v in values if v is not None)
-    return StudyResult(config, None, best, objective.optimum - best, budget, 0, values, ask_seconds * budget,
-                       ask_seconds=ask_seconds, optimum=objective.optimum)
+    return StudyResult(config, None, best, optimum - best, budget, 0, values, ask_seconds * budget,
+                       ask_seconds=ask_seconds, optimum=optimum)
+
+
+def _kept_name(settings: dict[str, Any]) -> str:
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
+    return f"{settings['strategy']}-{settings['dataset']}-seed{settings['seed']}-{digest}.json"
+
+
+def _kept_run(keep: Path | None, settings: dict[str, Any]) -> dict[str, Any] | None:
+    path = keep / _kept_name(settings) if keep is not None else None
+    if path is None or not path.exists():
+        return None
+    kept = json.loads(path.read_text())
+    return kept if all(kept.get(k) == v for k, v in settings.items()) else None
 
 
 DATASETS = ("cifar10", "cifar100", "imagenet16-120")
@@ -87,6 +117,8 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=150)
     parser.add_argument("--processes", type=int, default=2, help="runs at once (one torch thread each)")
     parser.add_argument("--out", type=Path, help="append the figures and their provenance to this JSON-lines file")
+    parser.add_argument("--keep", type=Path, help="keep each seed's run in this folder as it ends, and reuse the "
+                        "runs of the same settings found there (a stopped run resumes)")
     args = parser.parse_args()
     if args.markdown:
         page, *files = args.markdown
@@ -96,7 +128,8 @@ def main() -> None:
         parser.error("name a strategy, e.g. bo")
     options, vae_options = json.loads(args.options), json.loads(args.vae)
     pretrain_first(args.strategy, make_space("nb201"), vae_options)
-    jobs = [(args.strategy, args.dataset, seed, options, args.budget, vae_options) for seed in parse_seeds(args.seeds)]
+    jobs = [(args.strategy, args.dataset, seed, options, args.budget, vae_options, args.keep)
+            for seed in parse_seeds(args.seeds)]
     results = over_seeds(run_one, jobs, args.processes)
     best = curves(results)
     reach = {t: queries_to_regret(results, t) for t in (0.2, 0.0)}
