@@ -35,7 +35,7 @@ class LatentBO(LatentSurrogateStrategy):
     Why these defaults, and what they were measured against: docs/decisions/bo-defaults.md."""
 
     option_rules = {"acquisition": one_of(*ACQUISITIONS), "patience": at_least(0), "warp": one_of(*WARPS),
-                    "warm_start": one_of("auto", "none", *PROXY_COLUMNS), "local_cells": at_least(1)}
+                    "warm_start": one_of("auto", "none", *PROXY_COLUMNS)}
 
     name = "bo"
 
@@ -48,7 +48,6 @@ class LatentBO(LatentSurrogateStrategy):
         warp: str = "none",
         stay_local: bool = True,
         warm_start: str = "auto",
-        local_cells: int = 1,
         **latent: Any,
     ) -> None:
         """Generated candidates are decoded around the 5 best observed architectures.
@@ -69,7 +68,7 @@ class LatentBO(LatentSurrogateStrategy):
         check_warp(warp)
         super().__init__(space, seed, **latent)
         self.acquisition, self.patience, self.warp = acquisition, patience, warp
-        self.stay_local, self.local_cells = stay_local, local_cells
+        self.stay_local = stay_local
         self._gp = self._new_gp()
         proxy = default_proxy(space) if warm_start == "auto" else warm_start
         self._warm = proxy_top_cells(space, proxy) if proxy != "none" else None
@@ -125,8 +124,6 @@ class LatentBO(LatentSurrogateStrategy):
     def _local_candidates(self) -> np.ndarray:
         """Pool indices of the unseen neighbours of the best observed architecture that
         has any (among the 5 best); empty when all of theirs are seen."""
-        if self.local_cells > 1:
-            return self._unseen_neighbours(np.argsort(self._values)[::-1][: self.local_cells])
         for i in np.argsort(self._values)[::-1][:5]:
             unseen = self._unseen_neighbours(np.array([i]))
             if len(unseen):
