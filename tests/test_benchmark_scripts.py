@@ -72,6 +72,23 @@ def test_the_strategy_options_script_runs_and_renders_its_page(tmp_path):
     assert '| cifar10 | re | `{"population_size": 5}` | defaults | 0-1 |' in page.read_text()
 
 
+def test_strategy_options_keeps_each_seed_and_a_rerun_takes_them(tmp_path):
+    keep, first, again = tmp_path / "keep", tmp_path / "first.jsonl", tmp_path / "again.jsonl"
+    args = ["re", "--seeds", "0-1", "--budget", "20", "--processes", "1", "--keep", str(keep)]
+    _run("strategy_options.py", *args, "--out", str(first))
+    kept = sorted(keep.glob("re-cifar10-seed*.json"))
+    assert len(kept) == 2
+    planted = json.loads(kept[0].read_text())
+    planted["values"] = [50.0] * 20  # a rerun of the same settings must take this run, not redo it
+    kept[0].write_text(json.dumps(planted))
+    _run("strategy_options.py", *args, "--out", str(again))
+    before, after = json.loads(first.read_text()), json.loads(again.read_text())
+    assert after["per_seed"]["seed"] == [0, 1] and before["per_seed"]["seed"] == [0, 1]
+    assert after["best_at_100"] < before["best_at_100"]  # seed 0's best is now 50
+    _run("strategy_options.py", "re", "--seeds", "0-1", "--budget", "21", "--processes", "1", "--keep", str(keep))
+    assert len(list(keep.glob("re-cifar10-seed*.json"))) == 4  # another budget is another run
+
+
 def test_the_pretraining_cost_script_measures_a_small_space(tmp_path):
     result = tmp_path / "cost.json"
     _run("pretrain_cost.py", "--spaces", "cells64", "--json", str(result))
