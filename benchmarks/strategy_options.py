@@ -41,17 +41,16 @@ def run_one(
     there, and left there when it finishes (so a long run can be stopped and resumed)."""
     settings = {"strategy": name, "dataset": dataset, "seed": seed, "options": options, "budget": budget,
                 "vae": vae_options}
-    kept = _kept_run(keep, settings)
+    kept, objective = _kept_run(keep, settings), make_objective("nb201", dataset)
     if kept is None:
-        space, objective = make_space("nb201"), make_objective("nb201", dataset)
+        space = make_space("nb201")
         strategy = make_run_strategy(name, space, seed, options, vae_options)
         values, ask_seconds = ask_tell(strategy, lambda arch: (objective.evaluate(arch).value,) * 2, budget)
         kept = {**settings, "values": values, "ask_seconds": ask_seconds}
         if keep is not None:
             keep.mkdir(parents=True, exist_ok=True)
             (keep / _kept_name(settings)).write_text(json.dumps(kept) + "\n")
-    values, ask_seconds = kept["values"], kept["ask_seconds"]
-    optimum = make_objective("nb201", dataset).optimum
+    values, ask_seconds, optimum = kept["values"], kept["ask_seconds"], objective.optimum
     config = StudyConfig(dataset=dataset, strategy=name, budget=budget, seed=seed)
     best = max(v for v in values if v is not None)
     return StudyResult(config, None, best, optimum - best, budget, 0, values, ask_seconds * budget,

@@ -71,4 +71,3 @@ class RetrainedLatentBO(LatentBO):
             self._fitted_on = -1  # the surrogate's inputs moved: refit before the next proposal
             self._retrained_at = seen
             self.retrains += 1
-            self.learned_state_version += 1
