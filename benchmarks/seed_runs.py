@@ -25,19 +25,23 @@ def make_run_strategy(
     return make_strategy(name, space, seed=seed, **latent, **options)
 
 
-def ask_tell(strategy: Strategy, evaluate: Callable[[Arch], tuple[Any, Any]], budget: int) -> tuple[list[Any], float]:
-    """`budget` queries: `evaluate(arch)` gives (what the strategy is told, what the run
-    keeps). Returns what was kept, per query, and the mean seconds per ask."""
+def ask_tell(
+    strategy: Strategy, evaluate: Callable[[Arch], tuple[Any, Any]], budget: int,
+    done: Callable[[Any], bool] = lambda kept: False,
+) -> tuple[list[Any], float]:
+    """`budget` queries, or fewer when `done(kept)` says so: `evaluate(arch)` gives (what
+    the strategy is told, what the run keeps). Returns what was kept, per query, and the
+    mean seconds per ask."""
     kept: list[Any] = []
     asking = 0.0
-    while len(kept) < budget:
+    while len(kept) < budget and not (kept and done(kept[-1])):
         started = time.perf_counter()
         arch = strategy.ask(1)[0]
         asking += time.perf_counter() - started
         told, keep = evaluate(arch)
         strategy.tell(arch, told)
         kept.append(keep)
-    return kept, asking / budget
+    return kept, asking / len(kept)
 
 
 def pretrain_first(name: str, space: SearchSpace, vae: dict[str, Any] | None = None) -> None:
