@@ -123,6 +123,22 @@ def test_a_linear_kernel_on_counts_extrapolates_where_the_rbf_cannot():
     assert abs(rbf.predict(far)[0][0] + 12) > 3.0
 
 
+def test_a_fixed_noise_is_kept_through_fits_and_the_default_noise_is_fitted():
+    from vaenas.search.gp import LatentGP
+
+    rng = np.random.default_rng(3)
+    x = rng.random((30, 4))
+    y = np.sin(3 * x.sum(1)) + 0.3 * rng.standard_normal(30)
+    fixed, fitted = LatentGP(fixed_noise=1e-3), LatentGP()
+    for n in (25, 30):  # the second fit starts warm from the first
+        fixed.fit(x[:n], y[:n])
+        fitted.fit(x[:n], y[:n])
+        assert float(fixed.model.likelihood.noise.detach()) == pytest.approx(1e-3, rel=1e-4)
+        assert float(fitted.model.likelihood.noise.detach()) > 2e-3  # noisy data: a fit finds noise
+    at_data = fixed.predict(x[:5])[0]
+    assert np.abs(at_data - y[:5]).max() < np.abs(fitted.predict(x[:5])[0] - y[:5]).max()
+
+
 def test_log_expected_improvement_matches_botorch():
     import torch
     from botorch.acquisition.analytic import _log_ei_helper

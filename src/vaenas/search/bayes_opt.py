@@ -35,7 +35,7 @@ class LatentBO(LatentSurrogateStrategy):
     Why these defaults, and what they were measured against: docs/decisions/bo-defaults.md."""
 
     option_rules = {"acquisition": one_of(*ACQUISITIONS), "patience": at_least(0), "warp": one_of(*WARPS),
-                    "warm_start": one_of("auto", "none", *PROXY_COLUMNS)}
+                    "warm_start": one_of("auto", "none", *PROXY_COLUMNS), "fixed_noise": at_least(0)}
 
     name = "bo"
 
@@ -48,6 +48,7 @@ class LatentBO(LatentSurrogateStrategy):
         warp: str = "none",
         stay_local: bool = True,
         warm_start: str = "auto",
+        fixed_noise: float = 0.0,
         **latent: Any,
     ) -> None:
         """Generated candidates are decoded around the 5 best observed architectures.
@@ -60,6 +61,8 @@ class LatentBO(LatentSurrogateStrategy):
         cells a zero-cost proxy ranks in its top 1% ("synflow", "params", "flops";
         NAS-Bench-201, whose proxies ship with the package) instead of at random
         ("none"); "auto": synflow where the space ships proxies, at random elsewhere.
+        `fixed_noise`: the GP's noise variance (standardized units) held fixed instead
+        of fitted (0: fitted).
         Why the defaults are what they are: docs/decisions/bo-defaults.md.
         `latent` holds the options of LatentSurrogateStrategy (features, generate,
         radius) and LatentStrategy (vae, n_init, pool_size)."""
@@ -69,7 +72,7 @@ class LatentBO(LatentSurrogateStrategy):
         super().__init__(space, seed, **latent)
         self.acquisition, self.patience, self.warp = acquisition, patience, warp
         self.stay_local = stay_local
-        self._gp = self._new_gp()
+        self._gp = self._new_gp(fixed_noise)
         proxy = default_proxy(space) if warm_start == "auto" else warm_start
         self._warm = proxy_top_cells(space, proxy) if proxy != "none" else None
         self._kept_search: dict[str, Any] | None = None

@@ -38,16 +38,20 @@ class LatentGP:
     kernel added to the RBF, so that the GP extrapolates along them (operation counts,
     in which a cost like latency is close to additive: from 30 random NAS-Bench-Graph
     cells the RBF alone predicts about 3 ms for the fastest cells, which take 0.4-0.7
-    ms, and RBF + linear on the counts 1.1-1.7 ms)."""
+    ms, and RBF + linear on the counts 1.1-1.7 ms).
 
-    def __init__(self, refit_share: float = 0.05, linear_columns: int = 0) -> None:
-        self.refit_share, self.linear_columns = refit_share, linear_columns
+    `fixed_noise`: the noise variance (in standardized units) held at that value instead
+    of fitted (0: fitted), for objectives that answer the same value for the same
+    architecture, such as a table."""
+
+    def __init__(self, refit_share: float = 0.05, linear_columns: int = 0, fixed_noise: float = 0.0) -> None:
+        self.refit_share, self.linear_columns, self.fixed_noise = refit_share, linear_columns, fixed_noise
         self._state: dict[str, torch.Tensor] | None = None
         self._optimized_at = 0
         self.model: SingleTaskGP | None = None
 
     def fit(self, x: np.ndarray, y: np.ndarray) -> SingleTaskGP:
-        model = _single_task_gp(x, y, self.linear_columns)
+        model = _single_task_gp(x, y, self.linear_columns, self.fixed_noise)
         n = len(y)
         due = n - self._optimized_at >= max(1.0, self.refit_share * n)
         if self._state is not None:
@@ -74,7 +78,7 @@ class LatentGP:
             try:
                 fit_gpytorch_mll(ExactMarginalLogLikelihood(model.likelihood, model), optimizer_kwargs=_BOUNDED)
             except Exception:  # a failed fit from the warm start: start from the priors
-                fresh = _single_task_gp(x, y, self.linear_columns)
+                fresh = _single_task_gp(x, y, self.linear_columns, self.fixed_noise)
                 fit_gpytorch_mll(ExactMarginalLogLikelihood(fresh.likelihood, fresh))
                 model.load_state_dict(fresh.state_dict())
 
@@ -111,9 +115,9 @@ class LatentGP:
         return mean, variance.clamp_min(1e-12)
 
 
-def _single_task_gp(x: np.ndarray, y: np.ndarray, linear_columns: int = 0) -> SingleTaskGP:
+def _single_task_gp(x: np.ndarray, y: np.ndarray, linear_columns: int = 0, fixed_noise: float = 0.0) -> SingleTaskGP:
     """BoTorch's default GP; with `linear_columns`, its default RBF kernel plus a linear
-    kernel on the last that many columns."""
+    kernel on the last that many columns; with `fixed_noise`, that noise, not fitted."""
     covariance = None
     if linear_columns:
         d = x.shape[1]
@@ -123,7 +127,11 @@ def _single_task_gp(x: np.ndarray, y: np.ndarray, linear_columns: int = 0) -> Si
     with warnings.catch_warnings():
         # constant y (a run of failed cells) is legitimate: Standardize keeps scale 1
         warnings.simplefilter("ignore", InputDataWarning)
-        return SingleTaskGP(_tensor(x), _tensor(y).unsqueeze(-1), covar_module=covariance)
+        model = SingleTaskGP(_tensor(x), _tensor(y).unsqueeze(-1), covar_module=covariance)
+    if fixed_noise:
+        model.likelihood.noise = fixed_noise
+        model.likelihood.noise_covar.raw_noise.requires_grad_(False)  # the fit leaves it
+    return model
 
 
 def _without_transform(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:

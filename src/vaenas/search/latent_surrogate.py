@@ -41,9 +41,9 @@ class LatentSurrogateStrategy(LatentStrategy):
         self.generate, self.radius = generate, radius
         self._x = LatentFeatures(self.pool, features, counts=op_counts)
 
-    def _new_gp(self) -> LatentGP:
+    def _new_gp(self, fixed_noise: float = 0.0) -> LatentGP:
         """A GP for these features: linear as well in the operation counts, if any."""
-        return LatentGP(linear_columns=self._x.n_counts)
+        return LatentGP(linear_columns=self._x.n_counts, fixed_noise=fixed_noise)
 
     def _grow_pool_around(self, incumbents: np.ndarray) -> None:
         """Decodes new candidates around the pool members `incumbents` (pool indices)."""
