@@ -53,6 +53,17 @@ def test_replayed_trials_enter_the_optuna_study():
     assert SPACE.key(proposal) not in {SPACE.key(a) for a in replayed}
 
 
+@pytest.mark.parametrize("name", OPTUNA)
+def test_a_proxy_warm_start_makes_the_first_trials_proxy_top_cells(name):
+    from vaenas.search.proxy_start import proxy_top_cells
+
+    top = {SPACE.key(a) for a in proxy_top_cells(SPACE, "synflow")}
+    warm = drive(make_strategy(name, SPACE, seed=3, warm_start="synflow"), 12)
+    cold = drive(make_strategy(name, SPACE, seed=3), 12)
+    assert all(SPACE.key(a) in top for a in warm[:10])
+    assert sum(SPACE.key(a) in top for a in cold[:10]) <= 2  # 1% of the space: chance gives about none
+
+
 @pytest.mark.parametrize("space_name", ["nb201", "macro", "nbgraph"])
 def test_decisions_round_trip(space_name):
     space = make_space(space_name)

@@ -8,6 +8,8 @@ from typing import Any
 
 from vaenas.errors import InvalidArgumentError, MissingExtraError
 from vaenas.search.base import Strategy
+from vaenas.search.options import one_of
+from vaenas.search.proxy_start import PROXY_COLUMNS, proxy_top_cells
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 
@@ -31,9 +33,18 @@ class OptunaStrategy(Strategy):
     what is known (its score, or as failed) or, while the architecture is pending, when
     its result arrives, and the base class asks again: re-proposals are never charged.
     Architectures told without being asked here (replayed on resume, or the base class's
-    random fallback) enter the Optuna study as finished trials."""
+    random fallback) enter the Optuna study as finished trials.
 
-    def __init__(self, space: SearchSpace, seed: int = 0) -> None:
+    `warm_start` (a zero-cost proxy's name, NAS-Bench-201 only; default "none", Optuna as
+    a user runs it): the first STARTUP_TRIALS trials are cells drawn from that proxy's top
+    1%, enqueued, as `bo`'s initial design is by default; it measures how much of `bo`'s
+    lead is the proxy's information rather than the search."""
+
+    option_rules = {"warm_start": one_of("none", *PROXY_COLUMNS)}
+    STARTUP_TRIALS = 10
+    """Optuna's samplers' own number of random start-up trials, and `bo`'s n_init."""
+
+    def __init__(self, space: SearchSpace, seed: int = 0, warm_start: str = "none") -> None:
         super().__init__(space, seed)
         optuna = _import_optuna()
         try:
@@ -52,6 +63,10 @@ class OptunaStrategy(Strategy):
             warnings.simplefilter("ignore")  # experimental-feature warnings
             sampler = self._sampler(optuna, seed)
         self._study = optuna.create_study(direction="maximize", sampler=sampler)
+        if warm_start != "none":
+            top = proxy_top_cells(space, warm_start)
+            for i in self.rng.choice(len(top), self.STARTUP_TRIALS, replace=False):
+                self._study.enqueue_trial(space.to_decisions(top[int(i)]))
         self._waiting: dict[str, list[Any]] = {}
         """Optuna trials waiting for the result of a pending architecture, by key."""
 
