@@ -104,7 +104,7 @@ def markdown(title: str, files: list[Path]) -> str:
             lines.append(f"| {r['dataset']} | {r['strategy']} | `{json.dumps(r['options'])}` | {vae} | {r['seeds']} | "
                          f"{r['median_queries_to_regret_0.2'] or 'not reached'} | {r['median_queries_to_optimum'] or 'not reached'} | "
                          f"{r['seeds_at_optimum']} / {r['n_seeds']} | {r['best_at_50']:.3f} | {r['best_at_100']:.3f} | "
-                         f"{r['seconds_per_ask']:.3f}{' (asks up to the optimum)' if r.get('stopped_at_optimum') else ''} |")
+                         f"{r['seconds_per_ask']:.3f}{' (a run ends at its optimum)' if r.get('stopped_at_optimum') else ''} |")
         lines.append("")
     return "\n".join(lines)
 
