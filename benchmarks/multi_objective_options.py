@@ -36,7 +36,7 @@ def run_one(name: str, dataset: str, names: list[str], seed: int, options: dict[
         evaluation = objective.evaluate(arch)
         return tuple(c.signed(evaluation) for c in chosen), [c.of(evaluation) for c in chosen]
 
-    points, ask_seconds = ask_tell(strategy, evaluate, budget)
+    points, ask_seconds, _ = ask_tell(strategy, evaluate, budget)
     scale = hypervolume_scale(objective, chosen, [])
     return hypervolume_curve(points, chosen, scale.reference) / scale.attainable, ask_seconds
 

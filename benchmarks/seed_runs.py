@@ -28,20 +28,23 @@ def make_run_strategy(
 def ask_tell(
     strategy: Strategy, evaluate: Callable[[Arch], tuple[Any, Any]], budget: int,
     done: Callable[[Any], bool] = lambda kept: False,
-) -> tuple[list[Any], float]:
+) -> tuple[list[Any], float, float]:
     """`budget` queries, or fewer when `done(kept)` says so: `evaluate(arch)` gives (what
     the strategy is told, what the run keeps). Returns what was kept, per query, and the
-    mean seconds per ask."""
+    mean seconds per ask and per tell (where a strategy that learns from its results,
+    such as `bo-retrain`, does that learning)."""
     kept: list[Any] = []
-    asking = 0.0
+    asking = telling = 0.0
     while len(kept) < budget and not (kept and done(kept[-1])):
         started = time.perf_counter()
         arch = strategy.ask(1)[0]
-        asking += time.perf_counter() - started
+        asked = time.perf_counter()
         told, keep = evaluate(arch)
+        evaluated = time.perf_counter()
         strategy.tell(arch, told)
+        asking, telling = asking + asked - started, telling + time.perf_counter() - evaluated
         kept.append(keep)
-    return kept, asking / len(kept)
+    return kept, asking / len(kept), telling / len(kept)
 
 
 def pretrain_first(name: str, space: SearchSpace, vae: dict[str, Any] | None = None) -> None:

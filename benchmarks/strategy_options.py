@@ -8,7 +8,8 @@ compare` (a query is a distinct architecture, 150 queries) but in memory and wit
 options given as JSON, which `compare` cannot pass, and optionally VAE settings other than
 the defaults (`--vae`, VAEConfig fields as JSON; pretrained once and cached): this is how
 settings are chosen on some seeds before `compare` confirms them on others. Prints the median queries to regret
-0.2 and 0, the mean best at 50 and 100 queries, and mean seconds per ask (2 processes).
+0.2 and 0, the mean best at 50 and 100 queries, and mean seconds per ask and per tell (2 processes; a strategy that learns from
+its results, such as `bo-retrain`, does that learning in tell).
 With `--keep DIR` each seed's run is written there as it ends and a rerun takes the runs
 of the same settings from there: a run too long for one sitting (Optuna's GPSampler can
 take 20 minutes a seed) is stopped and resumed.
@@ -36,8 +37,9 @@ from vaenas.study import StudyConfig, StudyResult
 def run_one(
     name: str, dataset: str, seed: int, options: dict[str, Any], budget: int, vae_options: dict[str, Any],
     keep: Path | None = None, stop_at_optimum: bool = False,
-) -> StudyResult:
-    """One seed's run, taken from `keep` when an earlier run of the same settings left it
+) -> tuple[StudyResult, float | None]:
+    """One seed's run and its mean seconds per tell (None for a run kept before tells
+    were timed), taken from `keep` when an earlier run of the same settings left it
     there, and left there when it finishes (so a long run can be stopped and resumed).
     With `stop_at_optimum` the run ends at its first query of the optimum: no later query
     can change a figure this script prints, and a converged Optuna GP can spend many
@@ -50,8 +52,9 @@ def run_one(
         space = make_space("nb201")
         strategy = make_run_strategy(name, space, seed, options, vae_options)
         at_optimum = (lambda value: value is not None and value >= optimum - OPTIMUM_TOLERANCE) if stop_at_optimum else (lambda value: False)
-        values, ask_seconds = ask_tell(strategy, lambda arch: (objective.evaluate(arch).value,) * 2, budget, at_optimum)
-        kept = {**settings, "values": values, "ask_seconds": ask_seconds}
+        values, ask_seconds, tell_seconds = ask_tell(
+            strategy, lambda arch: (objective.evaluate(arch).value,) * 2, budget, at_optimum)
+        kept = {**settings, "values": values, "ask_seconds": ask_seconds, "tell_seconds": tell_seconds}
         if keep is not None:
             keep.mkdir(parents=True, exist_ok=True)
             (keep / _kept_name(settings)).write_text(json.dumps(kept) + "\n")
@@ -59,8 +62,9 @@ def run_one(
     values = values + [None] * (budget - len(values))  # a run stopped at the optimum: its best stays
     config = StudyConfig(dataset=dataset, strategy=name, budget=budget, seed=seed)
     best = max(v for v in values if v is not None)
-    return StudyResult(config, None, best, optimum - best, budget, 0, values, ask_seconds * budget,
-                       ask_seconds=ask_seconds, optimum=optimum)
+    result = StudyResult(config, None, best, optimum - best, budget, 0, values, ask_seconds * budget,
+                         ask_seconds=ask_seconds, optimum=optimum)
+    return result, kept.get("tell_seconds")
 
 
 def _kept_name(settings: dict[str, Any]) -> str:
@@ -98,13 +102,14 @@ def markdown(title: str, files: list[Path]) -> str:
         lines += [f"## {path.name}", ""]
         lines += [f"- {provenance_line(r['provenance'])}" for r in rows[:1]]
         lines += ["", "| data set | strategy | options | VAE settings | seeds | median queries to regret <= 0.2 | to the optimum | "
-                  "seeds at the optimum | best @ 50 | best @ 100 | s / ask |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "seeds at the optimum | best @ 50 | best @ 100 | s / ask | s / tell |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in rows:
             vae = f"`{json.dumps(r['vae'])}`" if r.get("vae") else "defaults"
             lines.append(f"| {r['dataset']} | {r['strategy']} | `{json.dumps(r['options'])}` | {vae} | {r['seeds']} | "
                          f"{r['median_queries_to_regret_0.2'] or 'not reached'} | {r['median_queries_to_optimum'] or 'not reached'} | "
                          f"{r['seeds_at_optimum']} / {r['n_seeds']} | {r['best_at_50']:.3f} | {r['best_at_100']:.3f} | "
-                         f"{r['seconds_per_ask']:.3f}{' (a run ends at its optimum)' if r.get('stopped_at_optimum') else ''} |")
+                         f"{r['seconds_per_ask']:.3f}{' (a run ends at its optimum)' if r.get('stopped_at_optimum') else ''} | "
+                         f"{'' if r.get('seconds_per_tell') is None else format(r['seconds_per_tell'], '.3f')} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -138,7 +143,8 @@ def main() -> None:
     pretrain_first(args.strategy, make_space("nb201"), vae_options)
     jobs = [(args.strategy, args.dataset, seed, options, args.budget, vae_options, args.keep, args.stop_at_optimum)
             for seed in parse_seeds(args.seeds)]
-    results = over_seeds(run_one, jobs, args.processes)
+    runs = over_seeds(run_one, jobs, args.processes)
+    results, tells = [result for result, _ in runs], [tell for _, tell in runs if tell is not None]
     best = curves(results)
     reach = {t: queries_to_regret(results, t) for t in (0.2, 0.0)}
     reached_optimum = sum(r.regret is not None and r.regret <= OPTIMUM_TOLERANCE for r in results)
@@ -147,6 +153,7 @@ def main() -> None:
                "seeds_at_optimum": reached_optimum, "n_seeds": len(results),
                "best_at_50": float(best[:, min(49, args.budget - 1)].mean()), "best_at_100": float(best[:, min(99, args.budget - 1)].mean()),
                "seconds_per_ask": float(np.mean([r.ask_seconds for r in results])),
+               "seconds_per_tell": float(np.mean(tells)) if tells else None,
                "per_seed": per_seed(results), "stopped_at_optimum": args.stop_at_optimum}
     if args.out:
         with args.out.open("a") as f:
@@ -156,7 +163,8 @@ def main() -> None:
         f"median queries to regret<=0.2 {reach[0.2] or 'not reached'}, to 0 {reach[0.0] or 'not reached'} "
         f"({reached_optimum}/{len(results)} seeds reach it); best @50 {figures['best_at_50']:.3f}, "
         f"@100 {best[:, min(99, args.budget - 1)].mean():.3f}; "
-        f"{np.mean([r.ask_seconds for r in results]):.3f} s/ask"
+        f"{figures['seconds_per_ask']:.3f} s/ask"
+        + (f", {figures['seconds_per_tell']:.3f} s/tell" if tells else "")
     )
 
 

@@ -100,10 +100,10 @@ def test_strategy_options_can_end_a_seed_at_its_first_query_of_the_optimum(tmp_p
 
     make_objective = strategy_options.make_objective
     monkeypatch.setattr(strategy_options, "make_objective", low_optimum)
-    result = strategy_options.run_one("rs", "cifar10", 0, {}, 40, {}, keep=tmp_path, stop_at_optimum=True)
+    result, tell_seconds = strategy_options.run_one("rs", "cifar10", 0, {}, 40, {}, keep=tmp_path, stop_at_optimum=True)
     kept = json.loads(next(tmp_path.glob("rs-cifar10-seed0-*.json")).read_text())["values"]
     assert kept[-1] >= 60.0 and all(v < 60.0 for v in kept[:-1]) and len(kept) < 40
-    assert len(result.values) == 40 and result.best_value == max(kept) and result.regret <= 0
+    assert len(result.values) == 40 and result.best_value == max(kept) and result.regret <= 0 and tell_seconds >= 0
 
 
 def test_the_pretraining_cost_script_measures_a_small_space(tmp_path):
