@@ -27,9 +27,9 @@ def make_run_strategy(
 
 def ask_tell(
     strategy: Strategy, evaluate: Callable[[Arch], tuple[Any, Any]], budget: int,
-    done: Callable[[Any], bool] = lambda kept: False,
+    done: Callable[[Any], bool] = lambda last: False,
 ) -> tuple[list[Any], float, float]:
-    """`budget` queries, or fewer when `done(kept)` says so: `evaluate(arch)` gives (what
+    """`budget` queries, or fewer when `done(last kept)` says so: `evaluate(arch)` gives (what
     the strategy is told, what the run keeps). Returns what was kept, per query, and the
     mean seconds per ask and per tell (where a strategy that learns from its results,
     such as `bo-retrain`, does that learning)."""
