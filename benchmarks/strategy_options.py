@@ -51,7 +51,9 @@ def run_one(
     if kept is None:
         space = make_space("nb201")
         strategy = make_run_strategy(name, space, seed, options, vae_options)
-        at_optimum = (lambda value: value is not None and value >= optimum - OPTIMUM_TOLERANCE) if stop_at_optimum else (lambda value: False)
+        def at_optimum(value: float | None) -> bool:
+            return stop_at_optimum and value is not None and value >= optimum - OPTIMUM_TOLERANCE
+
         values, ask_seconds, tell_seconds = ask_tell(
             strategy, lambda arch: (objective.evaluate(arch).value,) * 2, budget, at_optimum)
         kept = {**settings, "values": values, "ask_seconds": ask_seconds, "tell_seconds": tell_seconds}
