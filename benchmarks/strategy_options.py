@@ -51,6 +51,7 @@ def run_one(
     if kept is None:
         space = make_space("nb201")
         strategy = make_run_strategy(name, space, seed, options, vae_options)
+
         def at_optimum(value: float | None) -> bool:
             return stop_at_optimum and value is not None and value >= optimum - OPTIMUM_TOLERANCE
 
