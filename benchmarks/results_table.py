@@ -19,7 +19,7 @@ import csv
 import json
 from pathlib import Path
 
-from vaenas.objectives import OPTIMUM_TOLERANCE
+from vaenas.report import runs_at_optimum
 
 
 def read(path: Path) -> list[dict[str, str]]:
@@ -39,7 +39,7 @@ def run_results(folder: Path, strategy: str) -> list[dict]:
 
 def seeds_at_optimum(runs: list[dict]) -> str:
     """'k / n': the runs whose best is within tolerance of the optimum."""
-    return f"{sum(r['regret'] is not None and r['regret'] <= OPTIMUM_TOLERANCE for r in runs)} / {len(runs)}"
+    return f"{runs_at_optimum([r['regret'] for r in runs])} / {len(runs)}"
 
 
 def seconds_per_query(runs: list[dict]) -> str:

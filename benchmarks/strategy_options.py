@@ -29,7 +29,7 @@ from seed_range import parse_seeds
 from seed_runs import ask_tell, make_run_strategy, over_seeds, pretrain_first
 
 from vaenas.objectives import OPTIMUM_TOLERANCE, make_objective
-from vaenas.report import curves, first_queries_to_regret, queries_to_regret
+from vaenas.report import curves, first_queries_to_regret, queries_to_regret, runs_at_optimum
 from vaenas.spaces import make_space
 from vaenas.study import StudyConfig, StudyResult
 
@@ -150,7 +150,7 @@ def main() -> None:
     results, tells = [result for result, _ in runs], [tell for _, tell in runs if tell is not None]
     best = curves(results)
     reach = {t: queries_to_regret(results, t) for t in (0.2, 0.0)}
-    reached_optimum = sum(r.regret is not None and r.regret <= OPTIMUM_TOLERANCE for r in results)
+    reached_optimum = runs_at_optimum([r.regret for r in results])
     figures = {"strategy": args.strategy, "options": options, "vae": vae_options, "dataset": args.dataset,
                "seeds": args.seeds, "median_queries_to_regret_0.2": reach[0.2], "median_queries_to_optimum": reach[0.0],
                "seeds_at_optimum": reached_optimum, "n_seeds": len(results),

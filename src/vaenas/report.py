@@ -165,6 +165,11 @@ def first_queries_to_regret(results: list[StudyResult], threshold: float) -> lis
     return [int(np.argmax(row)) + 1 if row.any() else np.inf for row in reached]
 
 
+def runs_at_optimum(regrets: list[float | None]) -> int:
+    """How many runs ended at the optimum (final regret within tolerance of 0)."""
+    return sum(r is not None and r <= OPTIMUM_TOLERANCE for r in regrets)
+
+
 def queries_to_regret(results: list[StudyResult], threshold: float) -> float | None:
     """Median over seeds of the first query at which regret <= threshold; None when fewer
     than half the seeds reach it (the median is then undefined)."""
