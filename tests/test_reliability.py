@@ -317,3 +317,20 @@ def test_ctrl_c_while_the_command_line_starts_is_one_line(monkeypatch, capsys):
     signal.signal(signal.SIGTERM, handler)
     assert stopped.value.code == 130
     assert capsys.readouterr().err.strip() == "interrupted while starting; nothing was run"
+
+
+def test_a_journal_cut_while_its_tables_are_created_opens_as_a_new_one(tmp_path, monkeypatch):
+    """A kill between two CREATE TABLEs of a new journal (a compare stopped as a worker
+    starts a study) must not leave a journal that every rerun refuses as damaged."""
+    from vaenas.errors import JournalError
+    from vaenas.study.storages import sqlite as journal
+
+    path = tmp_path / "study.db"
+    cut = f"{journal.STUDY_TABLE}; SELECT * FROM no_such_table; {journal.TRIALS_TABLE}; {journal.INTERMEDIATE_TABLE};"
+    monkeypatch.setattr(journal, "SCHEMA", cut)
+    with pytest.raises(JournalError):
+        journal.SQLiteStorage(path)
+    monkeypatch.undo()
+    reopened = journal.SQLiteStorage(path)
+    assert reopened.trials() == []
+    reopened.close()

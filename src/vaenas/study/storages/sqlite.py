@@ -73,7 +73,7 @@ class SQLiteStorage(Storage):
             tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not tables:
                 self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.executescript(SCHEMA)
+                self._db.executescript(f"BEGIN; {SCHEMA} COMMIT;")  # all tables or none: a kill here leaves no half journal
             else:
                 self._check_schema(tables)
                 self._db.execute("PRAGMA journal_mode=WAL")
