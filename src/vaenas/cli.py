@@ -7,6 +7,7 @@ import functools
 import logging
 import math
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -54,7 +55,9 @@ def user_errors(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            with warnings.catch_warnings():
+                warnings.showwarning = _one_line_warning
+                return command(*args, **kwargs)
         except VaenasError as exc:
             Console(stderr=True).print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
@@ -63,6 +66,11 @@ def user_errors(command: F) -> F:
             raise typer.Exit(_interrupted_status(exc)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _one_line_warning(message: Warning | str, *args: Any, **kwargs: Any) -> None:
+    """A warning as one line on stderr, without Python's file and source line."""
+    Console(stderr=True).print(f"[yellow]warning:[/yellow] {escape(str(message))}", highlight=False, soft_wrap=True)
 
 
 @contextlib.contextmanager

@@ -37,6 +37,11 @@ def top_archs(folder: Path, k: int, objective: Objective) -> list[str]:
     from vaenas.study.load import load_study
 
     study = load_study(folder)
+    if study.config["space"] != objective.space_name:
+        raise InvalidArgumentError(
+            f"{folder} holds a study of space {study.config['space']!r}, and objective {objective.name!r} trains "
+            f"{objective.space_name!r} architectures; pick the objective of that space (--objective)"
+        )
     complete = sorted((t for t in study.trials if t.status is TrialStatus.COMPLETE and t.value is not None),
                       key=lambda t: t.value, reverse=study.maximize)  # type: ignore[arg-type,return-value]
     if not complete:

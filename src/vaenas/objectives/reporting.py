@@ -16,6 +16,11 @@ from vaenas.errors import InvalidArgumentError
 from vaenas.spaces.base import Arch
 
 
+MAX_STEP = 10**12
+"""The largest step a report may name: far beyond any epoch or iteration count, and
+small enough for every store and every pruner's arithmetic."""
+
+
 class TrialPruned(Exception):
     """Raised by an objective whose trial should be pruned: the study records the trial
     as pruned, with the last value it reported, and goes on."""
@@ -37,24 +42,29 @@ class Trial:
         self.number, self.arch, self._sink = number, arch, sink
         self.intermediate_values: dict[int, float] = {}
 
+    def reports_to(self, sink: ReportSink) -> bool:
+        """Whether this handle is one of the study whose reports go to `sink`."""
+        return self._sink is sink
+
     @property
     def last_step(self) -> int | None:
         return max(self.intermediate_values) if self.intermediate_values else None
 
     def report(self, value: float, step: int) -> None:
         """Keeps the value reached at `step` (an epoch, say); pruners compare trials by
-        what they reported at the same step."""
-        if isinstance(step, bool) or not isinstance(step, int) or step < 0:
-            raise InvalidArgumentError(f"step must be a whole number of at least 0, got {step!r}")
+        what they reported at the same step. The value is kept here only once the study
+        has taken it, so this handle never holds a report the journal lacks."""
+        if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= MAX_STEP:
+            raise InvalidArgumentError(f"step must be a whole number from 0 to {MAX_STEP}, got {step!r}")
         try:
             number = float(value)
-        except (TypeError, ValueError):
-            raise InvalidArgumentError(f"report a number, got {value!r}") from None
+        except (TypeError, ValueError, OverflowError):
+            raise InvalidArgumentError(f"report a number a float can hold, got {str(value)[:40]!r}") from None
         if not math.isfinite(number):
             return  # a non-finite value says nothing a pruner can compare
-        self.intermediate_values[step] = number
         if self._sink is not None:
             self._sink.record(self.number, step, number)
+        self.intermediate_values[step] = number
 
     def should_prune(self) -> bool:
         """Whether the study's pruner stops this trial now (never without a pruner)."""

@@ -79,4 +79,10 @@ def load_model(path: Path | str) -> nn.Module:
         raise CheckpointError(f"{path} is not a readable vaenas model ({type(exc).__name__})") from None
     if payload.get("format_version") != MODEL_FORMAT_VERSION:
         raise CheckpointError(f"{path} has model format {payload.get('format_version')!r}, not {MODEL_FORMAT_VERSION}")
-    return trained.build()
+    try:
+        return trained.build()
+    except CheckpointError:
+        raise
+    except Exception as exc:  # settings or weights that do not make the network they name
+        raise CheckpointError(f"{path} does not rebuild its network ({type(exc).__name__}: {str(exc)[:120]}); "
+                              "it is damaged: train it again (vaenas train)") from None

@@ -49,6 +49,11 @@ class Strategy(ABC):
     learned_state_version: int = 0
     """Bumped each time `learned_state` changes, so the study knows when to keep it."""
 
+    @classmethod
+    def check_space(cls, space: SearchSpace, options: dict[str, Any]) -> None:
+        """Refuses options that do not fit `space` (a VaenasError), before anything slow
+        such as pretraining a VAE; the default accepts every space."""
+
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space = space
         self.rng = np.random.default_rng(seed)

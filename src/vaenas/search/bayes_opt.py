@@ -14,7 +14,7 @@ from vaenas.search.acquisition import ACQUISITIONS, acquisition_values
 from vaenas.search.latent_surrogate import LatentSurrogateStrategy
 from vaenas.search.options import at_least, one_of
 from vaenas.search.output_warping import WARPS, check_warp, warp_values
-from vaenas.search.proxy_start import PROXY_COLUMNS, default_proxy, proxy_top_cells
+from vaenas.search.proxy_start import PROXY_COLUMNS, check_warm_start, default_proxy, proxy_top_cells
 from vaenas.search.registry import STRATEGIES
 from vaenas.search.stalled import search_neighbours
 from vaenas.spaces import Arch, SearchSpace
@@ -38,6 +38,10 @@ class LatentBO(LatentSurrogateStrategy):
                     "warm_start": one_of("auto", "none", *PROXY_COLUMNS), "fixed_noise": at_least(0)}
 
     name = "bo"
+
+    @classmethod
+    def check_space(cls, space: SearchSpace, options: dict[str, Any]) -> None:
+        check_warm_start(space, options.get("warm_start", "none"))
 
     def __init__(
         self,
@@ -85,13 +89,21 @@ class LatentBO(LatentSurrogateStrategy):
         return {"told": len(self._values), "gp": self._gp.checkpoint(), "rng": json.dumps(self.rng.bit_generator.state)}
 
     def restore_learned_state(self, state: dict[str, Any]) -> None:
-        self._kept_search = state
+        """Checks the kept state whole (a ValueError or TypeError names what is wrong)
+        and keeps it for the first proposal after the replay."""
+        told, gp, rng = state.get("told"), state.get("gp"), state.get("rng")
+        if isinstance(told, bool) or not isinstance(told, int):
+            raise ValueError(f"its observation count is {told!r}, not a whole number")
+        rng_state = json.loads(rng) if isinstance(rng, str) else None
+        type(self.rng.bit_generator)().state = rng_state  # raises for anything but a generator state
+        self._gp.check_checkpoint(gp)
+        self._kept_search = {"told": told, "gp": gp, "rng": rng_state}
 
     def _propose(self) -> Arch:
         kept, self._kept_search = self._kept_search, None
-        if kept is not None and kept.get("told") == len(self._values) and "gp" in kept:
+        if kept is not None and kept["told"] == len(self._values):
             self._gp.restore(kept["gp"])
-            self.rng.bit_generator.state = json.loads(kept["rng"])
+            self.rng.bit_generator.state = kept["rng"]
         return super()._propose()
 
     def _observe(self, arch: Arch, score: float) -> None:

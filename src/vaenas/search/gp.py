@@ -55,7 +55,10 @@ class LatentGP:
         n = len(y)
         due = n - self._optimized_at >= max(1.0, self.refit_share * n)
         if self._state is not None:
-            model.load_state_dict(_without_transform(self._state), strict=False)
+            try:
+                model.load_state_dict(_without_transform(self._state), strict=False)
+            except RuntimeError:  # kept hyperparameters of another shape: fit afresh
+                self._state = None
         if self._state is None or due:
             self._optimized_at = n
             self._optimize(model, x, y)
@@ -71,6 +74,19 @@ class LatentGP:
 
     def restore(self, checkpoint: dict[str, Any]) -> None:
         self._state, self._optimized_at = checkpoint["state"], checkpoint["optimized_at"]
+
+    @staticmethod
+    def check_checkpoint(checkpoint: Any) -> None:
+        """Raises ValueError unless `checkpoint` reads as `checkpoint()` writes it (tensors
+        by name, and a count); whether its shapes fit is seen at the next fit."""
+        if not isinstance(checkpoint, dict) or set(checkpoint) != {"state", "optimized_at"}:
+            raise ValueError("its GP entry is not a GP checkpoint")
+        state, count = checkpoint["state"], checkpoint["optimized_at"]
+        if state is not None and not (isinstance(state, dict) and all(
+                isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state.items())):
+            raise ValueError("its GP hyperparameters are not tensors by name")
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise ValueError(f"its GP fit count is {count!r}, not a whole number")
 
     def _optimize(self, model: SingleTaskGP, x: np.ndarray, y: np.ndarray) -> None:
         with warnings.catch_warnings():

@@ -9,7 +9,7 @@ from typing import Any
 from vaenas.errors import InvalidArgumentError, MissingExtraError
 from vaenas.search.base import Strategy
 from vaenas.search.options import one_of
-from vaenas.search.proxy_start import PROXY_COLUMNS, proxy_top_cells
+from vaenas.search.proxy_start import PROXY_COLUMNS, check_warm_start, proxy_top_cells
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 
@@ -43,6 +43,10 @@ class OptunaStrategy(Strategy):
     option_rules = {"warm_start": one_of("none", *PROXY_COLUMNS)}
     STARTUP_TRIALS = 10
     """Optuna's samplers' own number of random start-up trials, and `bo`'s n_init."""
+
+    @classmethod
+    def check_space(cls, space: SearchSpace, options: dict[str, Any]) -> None:
+        check_warm_start(space, options.get("warm_start", "none"))
 
     def __init__(self, space: SearchSpace, seed: int = 0, warm_start: str = "none") -> None:
         super().__init__(space, seed)

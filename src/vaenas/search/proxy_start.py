@@ -21,15 +21,22 @@ def default_proxy(space: SearchSpace) -> str:
     return "synflow" if space.name in PROXY_SPACES else "none"
 
 
+def check_warm_start(space: SearchSpace, proxy: str) -> None:
+    """Refuses a proxy warm start where the space ships no proxies: called when the
+    options are checked, before any VAE is pretrained."""
+    if proxy not in ("none", "auto") and space.name not in PROXY_SPACES:
+        raise InvalidArgumentError(
+            f"warm_start reads the zero-cost proxies that ship for nb201; space {space.name!r} has none "
+            "(use warm_start=none there)"
+        )
+
+
 def proxy_top_cells(space: SearchSpace, proxy: str) -> list[Arch]:
     """The top TOP_SHARE of the space's cells by `proxy`, best first."""
-    if space.name not in PROXY_SPACES:
-        raise InvalidArgumentError(
-            f"warm_start reads the zero-cost proxies that ship for nb201; space {space.name!r} has none"
-        )
+    check_warm_start(space, proxy)
     table = load_proxies()
     ranked = sorted(table, key=lambda text: table[text][proxy], reverse=True)
     return [space.parse(text) for text in ranked[: max(1, int(len(ranked) * TOP_SHARE))]]
 
 
-__all__ = ["PROXY_COLUMNS", "default_proxy", "proxy_top_cells"]
+__all__ = ["PROXY_COLUMNS", "check_warm_start", "default_proxy", "proxy_top_cells"]

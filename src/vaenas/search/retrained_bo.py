@@ -54,15 +54,21 @@ class RetrainedLatentBO(LatentBO):
         return {**self.pool.vae.checkpoint(), "observations": self._retrained_at, **super().learned_state()}
 
     def restore_learned_state(self, state: dict[str, Any]) -> None:
+        """Rebuilds the kept VAE now, so that a damaged one is refused before the replay
+        (a CheckpointError or ValueError naming what is wrong)."""
+        observations = state.get("observations")
+        if isinstance(observations, bool) or not isinstance(observations, int):
+            raise ValueError(f"its retraining count is {observations!r}, not a whole number")
+        vae = ArchVAE.from_checkpoint(state, self.space, "the study's learned state") if observations else None
         super().restore_learned_state(state)
-        self._kept_vae = state
+        self._kept_vae = {"observations": observations, "vae": vae}
 
     def _observe(self, arch: Arch, score: float) -> None:
         super()._observe(arch, score)
         seen = len(self._values)
         if seen >= self.n_init and seen % self.retrain_every == 0:
-            if self._kept_vae is not None and self._kept_vae.get("observations") == seen:
-                tuned = ArchVAE.from_checkpoint(self._kept_vae, self.space, "the study's learned state")
+            if self._kept_vae is not None and self._kept_vae["observations"] == seen:
+                tuned = self._kept_vae["vae"]
                 self._kept_vae = None
             else:
                 tuned = weighted_retrain(self.pool.vae, self._archs, self._values, self._unlabelled,

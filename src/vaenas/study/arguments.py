@@ -23,3 +23,51 @@ def check_workers(workers: Any) -> None:
     """None is the executor's default; else at least one worker."""
     if workers is not None:
         check_count("workers", workers)
+
+
+MAX_TIMEOUT = 10.0**9
+"""Seconds: about 30 years, beyond any real search, and within what a clock can add."""
+
+
+def check_timeout(timeout: Any) -> None:
+    """None (no limit), or a finite number of seconds above 0."""
+    if timeout is None:
+        return
+    try:
+        ok = not isinstance(timeout, bool) and isinstance(timeout, (int, float)) and 0 < float(timeout) <= MAX_TIMEOUT
+    except OverflowError:
+        ok = False
+    if not ok:
+        raise InvalidArgumentError(f"timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, "
+                                   f"got {str(timeout)[:40]}")
+
+
+def check_optional_name(name: str, value: Any) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidArgumentError(f"{name} must be a name (a string) or None, got {value!r}")
+
+
+def check_instance(name: str, value: Any, types: tuple[type, ...], wanted: str) -> None:
+    """`value` is one of `types` (None is for the caller to allow), else one line naming
+    the argument and what it takes."""
+    if not isinstance(value, types):
+        raise InvalidArgumentError(f"{name} must be {wanted}, got {type(value).__name__} {str(value)[:40]!r}")
+
+
+def check_callable(name: str, value: Any) -> None:
+    if value is not None and not callable(value):
+        raise InvalidArgumentError(f"{name} must be a function or None, got {type(value).__name__}")
+
+
+def check_callbacks(callbacks: Any) -> None:
+    """None, or a list of functions fn(study, trial): checked before any trial runs."""
+    if callbacks is None:
+        return
+    if not isinstance(callbacks, (list, tuple)):
+        raise InvalidArgumentError(
+            f"callbacks must be a list of functions fn(study, trial), got {type(callbacks).__name__}"
+            + (": wrap it in a list, callbacks=[fn]" if callable(callbacks) else "")
+        )
+    for callback in callbacks:
+        if not callable(callback):
+            raise InvalidArgumentError(f"each of callbacks must be a function fn(study, trial), got {callback!r}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from vaenas.study.create import create_study
 from vaenas.study.executors.registry import EXECUTORS
 from vaenas.study.identity import study_identity
 from vaenas.study.pareto import Criterion, criteria, pareto_summary, pareto_view
-from vaenas.study.pruners import Pruner, make_pruner, pruner_identity
+from vaenas.study.pruners import NoPruner, Pruner, make_pruner, pruner_identity
 from vaenas.study.storages.folder import write_pareto
 from vaenas.study.study import ProgressCallback, Study
 from vaenas.study.study_result import StudyResult, study_result
@@ -87,13 +88,12 @@ class StudyConfig:
         anything slow (data loading, VAE pretraining) happens."""
         from vaenas.search import STRATEGIES
         from vaenas.search.options import check_objective_count, check_options
-        from vaenas.spaces import SPACES
 
         check_seed(self.seed)
-        SPACES.get(self.space)
+        space = make_space(self.space)
         objective = OBJECTIVES.get(self.objective_name)
         strategy = STRATEGIES.get(self.strategy)
-        check_options(self.strategy, strategy, self.strategy_options)
+        strategy.check_space(space, check_options(self.strategy, strategy, self.strategy_options))
         self.make_pruner()
         if self.objectives:
             criteria(self.objectives, objective)
@@ -101,7 +101,15 @@ class StudyConfig:
         check_objective_count(self.strategy, strategy, bool(self.objectives), f"--objectives {objective.value_name},{costs[0]}")
 
     def make_pruner(self) -> Pruner:
-        return make_pruner(self.pruner, self.pruner_options)
+        """The pruner named, its options checked; none, with a warning, for a table
+        lookup, which reports no per-epoch values to prune on (so it stays out of the
+        study's identity too)."""
+        pruner = make_pruner(self.pruner, self.pruner_options)
+        if not isinstance(pruner, NoPruner) and OBJECTIVES.get(self.objective_name).is_lookup:
+            warnings.warn(f"--pruner {self.pruner} is ignored: objective {self.objective_name!r} is a table lookup "
+                          "and reports no per-epoch values to prune on", stacklevel=2)
+            return NoPruner()
+        return pruner
 
     def criteria(self) -> list[Criterion] | None:
         """The objectives of a multi-objective study, None for a single-objective one."""

@@ -11,7 +11,7 @@ from vaenas.search import STRATEGIES, Strategy, make_strategy, needs_vae
 from vaenas.search.options import check_objective_count, check_options
 from vaenas.objectives import OBJECTIVES
 from vaenas.spaces import SearchSpace, make_space
-from vaenas.study.arguments import check_seed
+from vaenas.study.arguments import check_callable, check_count, check_instance, check_seed
 from vaenas.study.identity import study_identity
 from vaenas.study.pareto import Criterion, criteria, criteria_by_direction
 from vaenas.study.pruners import Pruner, make_pruner, pruner_identity
@@ -72,16 +72,19 @@ def create_study(
     (e.g. `accuracy`). `max_retries`: how often a trial whose worker was lost is run
     again before it counts as failed."""
     ensure_handler()
+    _check_argument_types(space, strategy, vae, strategy_options, objectives, on_pretrain_epoch, evaluation)
     check_seed(seed)
+    check_count("max_retries", max_retries, low=0)
     check_storage_spec(storage)
     chosen_pruner = make_pruner(pruner, pruner_options)
-    if direction not in DIRECTIONS:
+    if not isinstance(direction, str) or direction not in DIRECTIONS:
         raise InvalidArgumentError(f"direction must be maximize or minimize, got {direction!r}")
     chosen = _criteria(objectives, evaluation) if objectives else None
     space = make_space(space) if isinstance(space, str) else space
     options = dict(strategy_options or {})
     if isinstance(strategy, str):
-        check_options(strategy, STRATEGIES.get(strategy), options)  # before pretraining a VAE
+        checked = check_options(strategy, STRATEGIES.get(strategy), options)  # before pretraining a VAE
+        STRATEGIES.get(strategy).check_space(space, checked)
         check_objective_count(strategy, STRATEGIES.get(strategy), chosen is not None, "objectives={...}")
         progress = on_pretrain_epoch or pretraining_logger(space.name)
         latent = {"vae": vae or cached_vae(space, on_epoch=progress)} if needs_vae(strategy) else {}
@@ -110,6 +113,20 @@ def create_study(
     if folder is not None:
         _HELD[folder.path.resolve()] = study
     return study
+
+
+def _check_argument_types(space: Any, strategy: Any, vae: Any, strategy_options: Any, objectives: Any,
+                          on_pretrain_epoch: Any, evaluation: Any) -> None:
+    """One line naming an argument of the wrong kind, before anything is built."""
+    check_instance("space", space, (str, SearchSpace), "a space name or a SearchSpace")
+    check_instance("strategy", strategy, (str, Strategy), "a strategy name or a Strategy")
+    if vae is not None:
+        check_instance("vae", vae, (ArchVAE,), "an ArchVAE or None")
+    for name, value in (("strategy_options", strategy_options), ("objectives", objectives),
+                        ("evaluation", evaluation)):
+        if value is not None:
+            check_instance(name, value, (dict,), "a dict or None")
+    check_callable("on_pretrain_epoch", on_pretrain_epoch)
 
 
 _HELD: weakref.WeakValueDictionary[Path, Study] = weakref.WeakValueDictionary()

@@ -18,7 +18,14 @@ from vaenas.objectives.reporting import Trial, TrialPruned
 from vaenas.search import Strategy
 from vaenas.search.base import Score
 from vaenas.spaces import Arch, SearchSpace
-from vaenas.study.arguments import check_count, check_workers
+from vaenas.study.arguments import (
+    check_callable,
+    check_callbacks,
+    check_count,
+    check_optional_name,
+    check_timeout,
+    check_workers,
+)
 from vaenas.study.executors.base import BuiltProblem, Executor, Outcome, Problem, outcome_of
 from vaenas.study.executors.registry import EXECUTORS, ExecutorRequest, default_executor
 from vaenas.study.pareto import Criterion, pareto_view
@@ -103,16 +110,17 @@ class Study:
         """Trials handed out by `ask`, by architecture key, until they are told."""
         self._unfinished: list[TrialRecord] = []
         self._enqueued: list[Arch] = []
-        """Architectures to evaluate next, before the strategy is asked (`enqueue_trial`)."""
+        """Architectures to evaluate next, before the strategy is asked (`enqueue_trial`):
+        the storage's queue, mirrored here."""
         self._closed = False
+        self._stopped = False
         self.n_pruned = 0
         """Trials a pruner stopped, counted as they are recorded (the progress display
         reads it after every trial, so it must not re-read the storage)."""
         self._callbacks: list[TrialCallback] = []
         self._deadline: float | None = None
-        kept = folder.read_learned_state() if folder is not None else None
-        if kept is not None:
-            strategy.restore_learned_state(kept)
+        if folder is not None:
+            self._restore_learned_state(folder)
         for trial in storage.trials():
             arch = self._replayable(trial)
             if arch is None:
@@ -124,8 +132,23 @@ class Study:
             else:
                 self.strategy.reserve(arch)
                 self._unfinished.append(trial)
+        for _, text in storage.queued():
+            self._enqueue(text)
         self._kept_learned_version = 0
         self._keep_learned_state()
+
+    def _restore_learned_state(self, folder: RunFolder) -> None:
+        """Gives the strategy what it learned before, from the folder. A learned state
+        that cannot be restored (damaged, or of another version) is a warning, never a
+        locked folder: the journal's replay rebuilds it, all but its exactness."""
+        kept = folder.read_learned_state()
+        if kept is None:
+            return
+        try:
+            self.strategy.restore_learned_state(kept)
+        except Exception as exc:  # any damage of a file that is not trusted: the replay relearns
+            warnings.warn(f"{folder.learned_state_path} cannot be restored ({type(exc).__name__}: {str(exc)[:200]}); "
+                          "the strategy relearns it from the journal", stacklevel=4)
 
     def _keep_learned_state(self) -> None:
         """Writes the strategy's learned state to the folder when it changed (on resume
@@ -220,14 +243,26 @@ class Study:
     def enqueue_trial(self, arch: Arch) -> None:
         """Evaluates `arch` (an architecture or its string) next, before the strategy
         proposes anything: a warm start from designs known to be good. An architecture
-        that is already a trial is left out. The queue lives in this process."""
+        that is already a trial or enqueued is left out. The queue is kept in the
+        storage: a study resumed after a kill runs what was enqueued and never started."""
         self._check_open()
         arch = self.space.check(arch)
         key = self.space.key(arch)
         if any(t.arch_key == key for t in self.storage.trials()) or any(self.space.key(a) == key for a in self._enqueued):
             return
+        self.storage.enqueue(key, self.space.format(arch))
+        self._enqueue(arch)
+
+    def _enqueue(self, arch: Arch | str) -> None:
+        """Mirrors one entry of the storage's queue; the strategy does not propose it meanwhile."""
+        try:
+            arch = self.space.parse(arch) if isinstance(arch, str) else arch
+        except ArchitectureFormatError as exc:
+            warnings.warn(f"{self.storage.location}: an enqueued architecture is skipped, it does not parse ({exc})",
+                          stacklevel=3)
+            return
         self._enqueued.append(arch)
-        self.strategy.reserve(arch)  # the strategy does not propose it meanwhile
+        self.strategy.reserve(arch)
 
     def _next_arch(self) -> Arch | None:
         """The next architecture to evaluate: an enqueued one, else the strategy's."""
@@ -248,29 +283,39 @@ class Study:
         """The result of `arch`: a value, an Evaluation, or None when it failed. An
         architecture that was not asked is recorded as a new trial (a known result).
 
-        `arch` must belong to the space (its string form is read too): anything else is
-        refused with ArchitectureFormatError before a row is written. A value that is not
-        a number records the trial as failed, as `optimize` does."""
+        `arch` must belong to the space (its string form is read too), and a trial handle
+        to this study: anything else is refused before anything is written or forgotten.
+        A value that is not a number records the trial as failed, as `optimize` does."""
         self._check_open()
         trial = arch if isinstance(arch, Trial) else None
+        if trial is not None and not trial.reports_to(self.reports):
+            raise InvalidArgumentError(f"trial {trial.number} was asked by another study; tell it to that study")
         arch = self.space.check(trial.arch if trial is not None else arch)
         key = self.space.key(arch)
-        number = self._asked.pop(key, None)
+        number = self._asked.get(key, next((t.number for t in self._unfinished if t.arch_key == key), None))
+        if number is None and any(t.arch_key == key for t in self.storage.trials()):
+            raise InvalidArgumentError(f"{self.space.format(arch)} is already told; each architecture is one trial")
+        pruned = isinstance(value, TrialPruned)
+        if pruned and (trial is None or trial.last_step is None):
+            raise InvalidArgumentError("only a trial from ask_trial() that reported a value can be told as pruned")
+        # checked: from here on the trial is settled
+        self._asked.pop(key, None)
+        self._unfinished = [t for t in self._unfinished if t.arch_key != key]
+        self._enqueued = [a for a in self._enqueued if self.space.key(a) != key]
         if number is None:
-            number = next((t.number for t in self._unfinished if t.arch_key == key), None)
-            self._unfinished = [t for t in self._unfinished if t.arch_key != key]
-        if number is None:
-            if any(t.arch_key == key for t in self.storage.trials()):
-                raise InvalidArgumentError(f"{self.space.format(arch)} is already told; each architecture is one trial")
             number = self.storage.start_trial(key, self.space.format(arch))
-        if isinstance(value, TrialPruned):
-            last = trial.last_step if trial is not None else None
-            if trial is None or last is None:
-                raise InvalidArgumentError("only a trial from ask_trial() that reported a value can be told as pruned")
+        if pruned:
+            assert trial is not None and trial.last_step is not None
+            last = trial.last_step
             self._record(Outcome(number, Evaluation(trial.intermediate_values[last]), pruned_at=last), _Running(arch, 1))
             return
         evaluation = value if isinstance(value, Evaluation) or value is None else Evaluation(value)  # type: ignore[arg-type]
         self._check_objectives(self._record(outcome_of(number, evaluation), _Running(arch, 1)))
+
+    def stop(self) -> None:
+        """Ends `optimize` after the trials that run now (Optuna's `study.stop()`, e.g.
+        from a callback): no new trial starts; the study stays open."""
+        self._stopped = True
 
     def _check_open(self) -> None:
         if self._closed:
@@ -302,15 +347,21 @@ class Study:
             raise InvalidArgumentError(
                 f"the objective must be a function fn(arch) -> float, got {type(objective).__name__}"
             )
+        check_workers(workers)
+        check_optional_name("executor", executor)
+        executor = executor or default_executor(workers)
+        EXECUTORS.get(executor)
+        check_optional_name("address", address)
+        check_callable("progress", progress)
+        check_callbacks(callbacks)
+        check_timeout(timeout)
         if not isinstance(objective, Objective):
             objective = FunctionObjective(objective, self.space.name, self.maximize)
-        executor = executor or default_executor(workers)
         if executor != "inprocess":
             _check_travels(objective)
-        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0):
-            raise InvalidArgumentError(f"timeout must be a number of seconds above 0, got {timeout!r}")
         self._callbacks = list(callbacks or [])
-        self._deadline = None if timeout is None else time.monotonic() + timeout
+        self._deadline = None if timeout is None else time.monotonic() + float(timeout)
+        self._stopped = False
         try:
             self.run_until(self.n_finished + n_trials, objective, BuiltProblem(self.space, objective),
                            executor, workers, address, progress)
@@ -357,8 +408,8 @@ class Study:
                     continue
                 if exhausted:
                     break
-                if self._deadline is not None and time.monotonic() >= self._deadline:
-                    break  # the timeout: running trials finish, no new one starts
+                if self._stopped or (self._deadline is not None and time.monotonic() >= self._deadline):
+                    break  # stop() or the timeout: running trials finish, no new one starts
                 ask_started = time.perf_counter()
                 arch = self._next_arch()
                 if arch is None:
@@ -385,6 +436,12 @@ class Study:
                     progress(done, target, self.best_value)
                 for callback in self._callbacks:
                     callback(self, record)
+                    if self._closed:
+                        raise InvalidArgumentError(
+                            f"a callback closed the study during optimize; its {done} finished trials are kept in "
+                            f"{self.storage.location}: create the study again to go on (to end optimize from a "
+                            "callback, call study.stop() instead)"
+                        )
                 self._check_objectives(record)
 
     def _record(self, outcome: Outcome, trial: _Running) -> TrialRecord:

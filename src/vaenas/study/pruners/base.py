@@ -30,6 +30,11 @@ class PruningState:
         return a >= b if self.maximize else a <= b
 
 
+MAX_OPTION = 10**9
+"""The largest value of a pruner option without a bound of its own: beyond any count of
+trials, epochs or steps."""
+
+
 class Pruner(ABC):
     """Decides whether trial `number` stops, given everything reported so far.
 
@@ -39,6 +44,9 @@ class Pruner(ABC):
     name: ClassVar[str]
     minimums: ClassVar[dict[str, int]] = {}
     """The least value of each option (1 where none is given)."""
+    maximums: ClassVar[dict[str, int]] = {}
+    """The largest value of each option (MAX_OPTION where none is given): bounds that keep
+    a decision's arithmetic (powers of the reduction factor) small and quick."""
 
     @abstractmethod
     def prune(self, number: int, state: PruningState) -> bool: ...

@@ -18,6 +18,7 @@ class HyperbandPruner(Pruner):
 
     name = "hyperband"
     minimums = {"reduction_factor": 2}
+    maximums = {"reduction_factor": 1000}
 
     def __init__(self, min_resource: int = 1, max_resource: int = 8, reduction_factor: int = 3) -> None:
         self.min_resource, self.max_resource, self.reduction_factor = min_resource, max_resource, reduction_factor

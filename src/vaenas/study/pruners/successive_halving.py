@@ -19,6 +19,7 @@ class SuccessiveHalvingPruner(Pruner):
 
     name = "asha"
     minimums = {"reduction_factor": 2, "min_early_stopping_rate": 0}
+    maximums = {"reduction_factor": 1000, "min_early_stopping_rate": 60}
 
     def __init__(self, min_resource: int = 1, reduction_factor: int = 3, min_early_stopping_rate: int = 0) -> None:
         self.min_resource, self.reduction_factor = min_resource, reduction_factor

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from vaenas.errors import StudyConfigMismatchError
+from vaenas.errors import InvalidArgumentError, StudyConfigMismatchError
 from vaenas.study.identity import identity_differences, named_later
 
 FORMAT_VERSION = 1
@@ -64,7 +64,17 @@ class Storage(ABC):
 
     @abstractmethod
     def start_trial(self, arch_key: str, arch: str) -> int:
-        """Adds a running trial and returns its number."""
+        """Adds a running trial and returns its number (taking its architecture out of
+        the queue, in the same write)."""
+
+    @abstractmethod
+    def enqueue(self, arch_key: str, arch: str) -> None:
+        """Keeps an architecture to evaluate before the strategy is asked (`enqueue_trial`),
+        at the end of the queue; it leaves the queue when its trial starts (`start_trial`)."""
+
+    @abstractmethod
+    def queued(self) -> list[tuple[str, str]]:
+        """The enqueued architectures not yet started, as (key, text), in order."""
 
     @abstractmethod
     def restart_trial(self, number: int) -> None:
@@ -79,8 +89,9 @@ class Storage(ABC):
 
     @abstractmethod
     def report(self, number: int, step: int, value: float) -> None:
-        """Keeps trial `number`'s intermediate value at `step` (a later report of the same
-        step replaces it)."""
+        """Keeps running trial `number`'s intermediate value at `step` (a later report of
+        the same step replaces it); a trial that has ended takes no report
+        (`raise_report_refused`): later pruning decisions read what it reported."""
 
     @abstractmethod
     def intermediate_values(self) -> dict[int, dict[int, float]]:
@@ -113,3 +124,9 @@ class Storage(ABC):
             )
         if added := named_later(stored, wanted):
             self._record_config(added)
+
+
+def raise_report_refused(number: int) -> None:
+    raise InvalidArgumentError(
+        f"trial {number} is not running (it has ended, or was never started): it takes no more reports"
+    )

@@ -87,7 +87,7 @@ class RunFolder:
         replay rebuilds the state, so nothing is lost but its exactness."""
         import torch
 
-        path = self.path / LEARNED_STATE_FILE
+        path = self.learned_state_path
         if not path.is_file():
             return None
         try:
@@ -96,7 +96,14 @@ class RunFolder:
             warnings.warn(f"{path} is unreadable ({type(exc).__name__}); the strategy relearns it from the journal",
                           stacklevel=2)
             return None
-        return state if isinstance(state, dict) else None
+        if not isinstance(state, dict):
+            warnings.warn(f"{path} holds no learned state; the strategy relearns it from the journal", stacklevel=2)
+            return None
+        return state
+
+    @property
+    def learned_state_path(self) -> Path:
+        return self.path / LEARNED_STATE_FILE
 
 
 def check_can_write(folder: Path) -> None:
@@ -148,9 +155,13 @@ def read_study(path: Path) -> tuple[dict[str, Any], list[TrialRecord], dict[int,
             f"{path} holds no study ({JOURNAL_FILE} is missing); "
             "pass the folder of a study (vaenas search --out, or create_study's storage)"
         )
-    journal = SQLiteStorage(path / JOURNAL_FILE)
+    journal = SQLiteStorage(path / JOURNAL_FILE, read_only=True)
     try:
-        return journal.stored_config(), journal.trials(), journal.intermediate_values()
+        config = journal.stored_config()
+        if not isinstance(config.get("space"), str):
+            raise JournalError(f"{path / JOURNAL_FILE} names no space in its configuration: it is damaged; "
+                               "restore it from a copy")
+        return config, journal.trials(), journal.intermediate_values()
     finally:
         journal.close()
 

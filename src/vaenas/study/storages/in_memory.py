@@ -6,7 +6,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from vaenas.study.storages.base import Storage, TrialRecord, TrialStatus
+from vaenas.study.storages.base import Storage, TrialRecord, TrialStatus, raise_report_refused
 
 
 class InMemoryStorage(Storage):
@@ -16,6 +16,7 @@ class InMemoryStorage(Storage):
         self._config: dict[str, Any] = {}
         self._trials: list[TrialRecord] = []
         self._reports: dict[int, dict[int, float]] = {}
+        self._queue: dict[str, str] = {}
 
     def stored_config(self) -> dict[str, Any]:
         return dict(self._config)
@@ -26,9 +27,16 @@ class InMemoryStorage(Storage):
     def start_trial(self, arch_key: str, arch: str) -> int:
         if any(t.arch_key == arch_key for t in self._trials):
             raise ValueError(f"architecture {arch} is already a trial of this study")
+        self._queue.pop(arch_key, None)
         number = len(self._trials)
         self._trials.append(TrialRecord(number, arch_key, arch, TrialStatus.RUNNING, None, {}, 1, time.time(), None))
         return number
+
+    def enqueue(self, arch_key: str, arch: str) -> None:
+        self._queue.setdefault(arch_key, arch)
+
+    def queued(self) -> list[tuple[str, str]]:
+        return list(self._queue.items())
 
     def restart_trial(self, number: int) -> None:
         trial = self._trials[number]
@@ -46,6 +54,8 @@ class InMemoryStorage(Storage):
         return self._trials[number]
 
     def report(self, number: int, step: int, value: float) -> None:
+        if not 0 <= number < len(self._trials) or self._trials[number].finished:
+            raise_report_refused(number)
         self._reports.setdefault(number, {})[step] = value
 
     def intermediate_values(self) -> dict[int, dict[int, float]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from vaenas.errors import JournalError
-from vaenas.study.storages.base import Storage, TrialRecord, TrialStatus
+from vaenas.study.storages.base import Storage, TrialRecord, TrialStatus, raise_report_refused
 
 STUDY_TABLE = "CREATE TABLE IF NOT EXISTS study (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 TRIALS_TABLE = """CREATE TABLE IF NOT EXISTS trials (
@@ -35,16 +35,23 @@ INTERMEDIATE_TABLE = """CREATE TABLE IF NOT EXISTS intermediate (
     value REAL NOT NULL,
     PRIMARY KEY (number, step)
 )"""
-SCHEMA = ";\n".join((STUDY_TABLE, TRIALS_TABLE, INTERMEDIATE_TABLE)) + ";"
+QUEUE_TABLE = """CREATE TABLE IF NOT EXISTS queue (
+    position INTEGER PRIMARY KEY,
+    arch_key TEXT NOT NULL UNIQUE,
+    arch TEXT NOT NULL
+)"""
+SCHEMA = ";\n".join((STUDY_TABLE, TRIALS_TABLE, INTERMEDIATE_TABLE, QUEUE_TABLE)) + ";"
 
 
 EXPECTED_COLUMNS = {
     "study": ["key", "value"],
     "trials": ["number", "arch_key", "arch", "status", "value", "metrics", "attempts", "started_at", "finished_at"],
     "intermediate": ["number", "step", "value"],
+    "queue": ["position", "arch_key", "arch"],
 }
-ADDED_LATER = ("intermediate",)
-"""Tables that journals written before pruning lack: added when such a journal opens."""
+ADDED_LATER = ("intermediate", "queue")
+"""Tables that journals of older versions lack (before pruning, before the journaled
+queue): added when such a journal is opened for writing."""
 
 
 class SQLiteStorage(Storage):
@@ -53,13 +60,20 @@ class SQLiteStorage(Storage):
     A journal that is damaged (not SQLite, a table or column missing, trials without the
     configuration that says whose they are, a row that does not read back) is refused with
     a JournalError naming the file and the problem, before anything is written to it: a
-    damaged journal is never adopted by another study nor started over."""
+    damaged journal is never adopted by another study nor started over.
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    `read_only` opens it for reading alone (SQLite's mode=ro: nothing is ever written,
+    not even a schema), as `load_study` does while the study's own process writes; an
+    empty or half-created journal is then refused with one line."""
+
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        self.path, self.read_only = path, read_only
         self.location = str(path.parent)
         try:
-            self._db = sqlite3.connect(path, isolation_level=None)
+            if read_only:
+                self._db = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, isolation_level=None)
+            else:
+                self._db = sqlite3.connect(path, isolation_level=None)
         except sqlite3.Error as exc:
             raise JournalError(f"{path} cannot be opened ({exc}); move it away or choose another --out") from None
         try:
@@ -71,17 +85,30 @@ class SQLiteStorage(Storage):
     def _open_checked(self) -> None:
         with self._reading("is not a readable study journal"):
             tables = {name for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not tables and self.read_only:
+                self._refuse_unfinished()
             if not tables:
-                self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.executescript(f"BEGIN; {SCHEMA} COMMIT;")  # all tables or none: a kill here leaves no half journal
-            else:
-                self._check_schema(tables)
+                tables = set(EXPECTED_COLUMNS)
+            self._check_schema(tables)
+            if not self.read_only:
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._upgrade(tables)
-            self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                tables |= set(ADDED_LATER)
+            self._tables = tables
             has_trials = self._db.execute("SELECT EXISTS (SELECT 1 FROM trials)").fetchone()[0]
-        if has_trials and not self.stored_config():
+        config = self.stored_config()
+        if has_trials and not config:
             self._refuse("holds trials but not the configuration of their study (its study table is empty)")
+        if self.read_only and not config:
+            self._refuse_unfinished()
+
+    def _refuse_unfinished(self) -> None:
+        raise JournalError(
+            f"{self.path} holds no study yet: it is empty, as a study killed while it was being created leaves "
+            "it; rerun the command (or create_study) that creates it, which starts the study there"
+        )
 
     def _check_schema(self, tables: set[str]) -> None:
         for table, columns in EXPECTED_COLUMNS.items():
@@ -97,7 +124,7 @@ class SQLiteStorage(Storage):
         """A journal written before pruning: its trials table admits no 'pruned' status
         and it has no intermediate table. Both are added in one transaction, rows kept."""
         (trials_sql,) = self._db.execute("SELECT sql FROM sqlite_master WHERE name = 'trials'").fetchone()
-        if "'pruned'" in trials_sql and "intermediate" in tables:
+        if "'pruned'" in trials_sql and set(ADDED_LATER) <= tables:
             return
         with self._transaction():
             if "'pruned'" not in trials_sql:
@@ -106,6 +133,7 @@ class SQLiteStorage(Storage):
                 self._db.execute("INSERT INTO trials SELECT * FROM trials_before_pruning")
                 self._db.execute("DROP TABLE trials_before_pruning")
             self._db.execute(INTERMEDIATE_TABLE)
+            self._db.execute(QUEUE_TABLE)
 
     def _refuse(self, problem: str) -> None:
         raise JournalError(
@@ -137,14 +165,33 @@ class SQLiteStorage(Storage):
             )
 
     def start_trial(self, arch_key: str, arch: str) -> int:
-        """Adds a running trial and returns its number."""
+        """Adds a running trial and returns its number; an enqueued architecture leaves
+        the queue in the same transaction."""
         with self._transaction():
             cursor = self._db.execute(
                 "INSERT INTO trials (number, arch_key, arch, status, started_at) "
                 "VALUES ((SELECT COALESCE(MAX(number) + 1, 0) FROM trials), ?, ?, 'running', ?)",
                 (arch_key, arch, time.time()),
             )
+            self._db.execute("DELETE FROM queue WHERE arch_key = ?", (arch_key,))
             return int(cursor.lastrowid or 0)
+
+    def enqueue(self, arch_key: str, arch: str) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR IGNORE INTO queue (position, arch_key, arch) "
+                "VALUES ((SELECT COALESCE(MAX(position) + 1, 0) FROM queue), ?, ?)",
+                (arch_key, arch),
+            )
+
+    def queued(self) -> list[tuple[str, str]]:
+        if "queue" not in self._tables:  # a journal of an older version, read-only
+            return []
+        with self._reading("cannot be read"):
+            rows = list(self._db.execute("SELECT arch_key, arch FROM queue ORDER BY position"))
+        if not all(isinstance(key, str) and isinstance(arch, str) for key, arch in rows):
+            self._refuse("holds a damaged row in its queue table")
+        return rows
 
     def restart_trial(self, number: int) -> None:
         """Marks an unfinished trial as started again (after a crash or a lost worker)."""
@@ -167,11 +214,17 @@ class SQLiteStorage(Storage):
 
     def report(self, number: int, step: int, value: float) -> None:
         with self._transaction():
-            self._db.execute(
-                "INSERT OR REPLACE INTO intermediate (number, step, value) VALUES (?, ?, ?)", (number, step, value)
-            )
+            written = self._db.execute(
+                "INSERT OR REPLACE INTO intermediate (number, step, value) "
+                "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM trials WHERE number = ? AND status = 'running')",
+                (number, step, value, number),
+            ).rowcount
+        if not written:
+            raise_report_refused(number)
 
     def intermediate_values(self) -> dict[int, dict[int, float]]:
+        if "intermediate" not in self._tables:  # a journal from before pruning, read-only
+            return {}
         with self._reading("cannot be read"):
             rows = list(self._db.execute("SELECT number, step, value FROM intermediate ORDER BY number, step"))
         values: dict[int, dict[int, float]] = {}
