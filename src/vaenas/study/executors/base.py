@@ -62,7 +62,7 @@ def outcome_of(number: int, evaluation: object) -> Outcome:
         return Outcome(number, error=f"the objective returned {evaluation!r}, not a number or an Evaluation")
     value = _as_number(evaluation.value)
     if value is None:
-        return Outcome(number, error=f"value {evaluation.value!r} is not a number")
+        return Outcome(number, error=f"value {str(evaluation.value)[:60]!r} is not a number a float can hold")
     if not math.isfinite(value):
         return Outcome(number, error=f"non-finite value {value}")
     try:
@@ -79,7 +79,7 @@ def _as_number(value: object) -> float | None:
         return None
     try:
         return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int beyond any float
         return None
 
 

@@ -32,6 +32,8 @@ def check_storage_spec(spec: object) -> None:
         return
     if not isinstance(spec, (str, Path)):
         raise InvalidArgumentError(f"storage must be None (in memory), a folder path or a Storage, got {spec!r}")
+    if "\x00" in str(spec):
+        raise InvalidArgumentError(f"storage {str(spec)!r} holds a NUL character, which no file name may hold")
     if isinstance(spec, str) and "://" in spec:
         raise InvalidArgumentError(
             f"storage {spec!r}: database URLs are not supported; pass a folder path, whose SQLite journal is "
