@@ -77,7 +77,7 @@ def _objective(job: dict, seed: int = 0):
 def _vaenas(job: dict) -> list[dict]:
     import vaenas
 
-    from vaenas.experiment_settings import EXPERIMENTS
+    from vaenas._experiment_settings import EXPERIMENTS
 
     EXPERIMENTS.pruned_trials = job.get("pruned_told", "value")
     name, options = parse_pruner(job["pruner"])

@@ -19,7 +19,7 @@ import csv
 import json
 from pathlib import Path
 
-from vaenas.report import runs_at_optimum
+from vaenas.reports.metrics import runs_at_optimum
 
 
 def read(path: Path) -> list[dict[str, str]]:

@@ -29,7 +29,7 @@ from seed_range import parse_seeds
 from seed_runs import ask_tell, make_run_strategy, over_seeds, pretrain_first
 
 from vaenas.objectives import OPTIMUM_TOLERANCE, make_objective
-from vaenas.report import curves, first_queries_to_regret, queries_to_regret, runs_at_optimum
+from vaenas.reports.metrics import curves, first_queries_to_regret, queries_to_regret, runs_at_optimum
 from vaenas.spaces import make_space
 from vaenas.study import StudyConfig, StudyResult
 

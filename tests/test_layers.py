@@ -1,14 +1,16 @@
 """The layering of the design notes: a module imports only from its own layer or from
-lower ones (spaces < objectives < vae < search < study < report, map, cli)."""
+lower ones (spaces < objectives < vae < search < study < reports < cli < console)."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import vaenas
 
 PACKAGE = Path(vaenas.__file__).parent
-LAYERS = {"errors": 0, "registry": 0, "experiment_settings": 0, "spaces": 1, "objectives": 2, "vae": 3, "search": 4, "study": 5,
-          "report": 6, "comparison_report": 6, "pareto_report": 6, "latent_map": 6, "final_training": 6, "cli": 6, "console": 7, "__main__": 7}
+LAYERS = {"errors": 0, "registry": 0, "saved_files": 0, "_experiment_settings": 0, "spaces": 1, "objectives": 2, "vae": 3, "search": 4,
+          "study": 5, "reports": 6, "cli": 7, "console": 8, "__main__": 8}
 
 
 def layer_of(module: str) -> int | None:
@@ -47,3 +49,49 @@ def test_every_module_has_a_layer():
     tops = {p.stem if p.is_file() else p.name for p in PACKAGE.iterdir()
             if (p.suffix == ".py" and p.stem != "__init__") or (p.is_dir() and (p / "__init__.py").is_file())}
     assert tops <= set(LAYERS), tops - set(LAYERS)
+
+
+def test_the_command_line_starts_without_torch():
+    """`vaenas --help` imports no back-end: torch, BoTorch, NumPy load when a command runs."""
+    code = "import sys, vaenas.cli; print(sorted(m for m in ('torch', 'botorch', 'numpy') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_no_import_cycles():
+    """Modules import each other in one direction only (imports under TYPE_CHECKING and
+    inside functions left aside): a cycle makes the order of imports matter."""
+    graph = import_graph()
+    cycles = []
+    for start in graph:
+        stack, seen = [(start, [start])], set()
+        while stack:
+            node, path = stack.pop()
+            for target in graph.get(node, ()):
+                if target == start:
+                    cycles.append(" -> ".join([*path, start]))
+                elif target not in seen:
+                    seen.add(target)
+                    stack.append((target, [*path, target]))
+    assert not cycles, cycles[:5]
+
+
+def import_graph():
+    """Module -> the vaenas modules its top level imports (a package counts as its __init__)."""
+    modules = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE.parent).with_suffix("")
+        modules[".".join(relative.parts).removesuffix(".__init__")] = path
+    graph = {}
+    for module, path in modules.items():
+        tree = ast.parse(path.read_text())
+        targets = set()
+        for node in tree.body:  # the top level only
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 and node.module.startswith("vaenas"):
+                for alias in node.names:
+                    sub = f"{node.module}.{alias.name}"
+                    targets.add(sub if sub in modules else node.module)
+            elif isinstance(node, ast.Import):
+                targets.update(a.name for a in node.names if a.name.startswith("vaenas."))
+        graph[module] = {t for t in targets if t in modules and t != module}
+    return graph

@@ -144,7 +144,7 @@ def test_cli_without_the_package_exits_2_with_one_line(tmp_path):
 
 
 def test_reported_metric_follows_the_first_best_trial():
-    from vaenas.report import reported_at_best
+    from vaenas.reports.metrics import reported_at_best
     from vaenas.study import StudyConfig, StudyResult
 
     values = [70.0, None, 72.0, 72.0, 71.0, 73.0]

@@ -123,7 +123,7 @@ def test_the_users_own_loop_reports_and_tells_a_pruned_trial():
 
 @pytest.mark.parametrize(("told", "expected"), [("value", 0.1), ("failed", None)])
 def test_what_a_strategy_is_told_of_a_pruned_trial(told, expected, monkeypatch):
-    from vaenas.experiment_settings import EXPERIMENTS
+    from vaenas._experiment_settings import EXPERIMENTS
 
     monkeypatch.setattr(EXPERIMENTS, "pruned_trials", told)
     with vaenas.create_study(space=cells(), strategy="rs", pruner=MedianPruner(n_startup_trials=1)) as study:

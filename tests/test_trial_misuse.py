@@ -181,7 +181,7 @@ def test_retraining_the_top_of_a_study_of_another_space_is_one_line(tmp_path):
     with vaenas.create_study(space="macro", strategy="rs", storage=tmp_path / "m") as study:
         study.optimize(lambda arch: float(len(arch)), n_trials=2)
     with pytest.raises(InvalidArgumentError, match="space 'macro'"):
-        from vaenas.final_training import top_archs
+        from vaenas.reports.final_training import top_archs
 
         top_archs(tmp_path / "m", 2, make_objective("cell-classifier", "digits", epochs=1))
 
@@ -318,3 +318,24 @@ def test_stop_from_a_callback_ends_optimize_with_the_study_open():
     assert study.n_finished == 3
     study.optimize(learning_curve, n_trials=2)
     assert study.n_finished == 5
+
+
+# --- found by the long fuzzing campaign ------------------------------------------
+
+
+def test_a_journal_whose_configuration_key_is_not_text_is_one_line(tmp_path):
+    with vaenas.create_study(space=cells(), strategy="rs", storage=tmp_path / "s") as study:
+        study.optimize(conv_count, n_trials=2)
+    with sqlite3.connect(tmp_path / "s" / "study.db") as db:
+        db.execute("UPDATE study SET key = CAST(key AS BLOB) WHERE key = 'seed'")
+    with pytest.raises(JournalError, match="key is not text"):
+        vaenas.create_study(space=cells(), strategy="rs", storage=tmp_path / "s")
+
+
+def test_a_progress_function_of_the_wrong_signature_is_refused_before_any_trial():
+    with vaenas.create_study(space=cells(), strategy="rs") as study:
+        with pytest.raises(InvalidArgumentError, match="fn\\(finished, target, best\\)"):
+            study.optimize(conv_count, n_trials=2, progress=conv_count)
+        with pytest.raises(InvalidArgumentError, match="fn\\(study, trial\\)"):
+            study.optimize(conv_count, n_trials=2, callbacks=[conv_count])
+        assert study.trials == []

@@ -21,6 +21,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from vaenas.saved_files import load_torch, save_torch_atomic
 from vaenas.errors import CheckpointError, InvalidArgumentError, VaenasError
 from vaenas.objectives.image_data import ImageData
 from vaenas.objectives.networks import Normalize
@@ -202,13 +203,11 @@ SUPERNET_FILE = "supernet.pt"
 
 def save_supernet(folder: Path, supernet: Supernet, dataset: str, training: SupernetTraining, seed: int) -> Path:
     """The trained supernet and what rebuilds it (the space, the data set, the seed)."""
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / SUPERNET_FILE
     payload = {"format": 1, "space": supernet.space.name, "space_definition": supernet.space.definition(),
                "dataset": dataset, "seed": seed, "epochs": training.epochs, "seconds": training.seconds,
                "state_dict": supernet.state_dict()}
-    torch.save(payload, path.with_suffix(".tmp"))
-    path.with_suffix(".tmp").replace(path)
+    save_torch_atomic(path, payload)
     return path
 
 
@@ -219,10 +218,8 @@ def load_supernet(folder: Path) -> tuple[Supernet, ImageData, dict[str, Any]]:
     from vaenas.spaces import make_space
 
     path = Path(folder) / SUPERNET_FILE
-    if not path.is_file():
-        raise CheckpointError(f"no supernet at {path}; train one with `vaenas supernet --out {folder}`")
+    payload = load_torch(path, "vaenas supernet", f"train one with `vaenas supernet --out {folder}`")
     try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
         space = make_space(payload["space"])
         if space.definition() != payload["space_definition"]:
             raise CheckpointError(f"{path} was trained on another {payload['space']!r} space; train it again")

@@ -9,6 +9,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from vaenas.saved_files import load_torch, save_torch_atomic
 from vaenas.errors import CheckpointError
 from vaenas.objectives.nb201_network import build_cell_classifier
 from vaenas.objectives.networks import ConvImageVAE, build_classifier
@@ -55,19 +56,15 @@ class TrainedModel:
             "settings": self.settings,
             "state_dict": self.state_dict,
         }
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        torch.save(payload, tmp)
-        tmp.replace(path)
+        save_torch_atomic(path, payload)
 
 
 def load_model(path: Path | str) -> nn.Module:
     """Rebuilds a saved network (`best_model.pt` of a search, `model.pt` of `vaenas train`)
     in eval mode: `vaenas.load_model("runs/x/best_model.pt")(images)`."""
     path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(f"no model at {path}")
+    payload = load_torch(path, "vaenas model", "pass best_model.pt of a search or model.pt of `vaenas train`")
     try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
         cell = payload["kind"] == "cell-classifier"
         stages = tuple(str(op) if cell else Stage(*op) for op in payload["stages"])
         trained = TrainedModel(

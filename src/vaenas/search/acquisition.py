@@ -6,7 +6,7 @@ import numpy as np
 from scipy.special import erfcx, ndtr
 
 from vaenas.errors import UnknownNameError
-from vaenas.experiment_settings import EXPERIMENTS
+from vaenas._experiment_settings import EXPERIMENTS
 
 ACQUISITIONS = ("ei", "ucb")
 _FAR_TAIL = -25.0

@@ -2,7 +2,8 @@
 (`load.py`), where trials are kept (`storages/`), where they run (`executors/`) and which
 stop early (`pruners/`)."""
 
-from vaenas.study.configured_study import ConfiguredStudy, StudyConfig
+from vaenas.study.config import StudyConfig
+from vaenas.study.configured_study import ConfiguredStudy
 from vaenas.study.storages import (
     JOURNAL_FILE,
     RESULTS_FILE,

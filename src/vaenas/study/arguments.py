@@ -3,6 +3,7 @@ one place, so the CLI, create_study and compare refuse the same values the same 
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from vaenas.errors import InvalidArgumentError
@@ -54,9 +55,20 @@ def check_instance(name: str, value: Any, types: tuple[type, ...], wanted: str) 
         raise InvalidArgumentError(f"{name} must be {wanted}, got {type(value).__name__} {str(value)[:40]!r}")
 
 
-def check_callable(name: str, value: Any) -> None:
-    if value is not None and not callable(value):
-        raise InvalidArgumentError(f"{name} must be a function or None, got {type(value).__name__}")
+def check_callable(name: str, value: Any, signature: str) -> None:
+    """None, or a function that can be called as `signature` says (e.g. "fn(epoch,
+    epochs, loss)"): checked before any work, not when it is first called."""
+    if value is None:
+        return
+    if not callable(value):
+        raise InvalidArgumentError(f"{name} must be a function {signature} or None, got {type(value).__name__}")
+    arguments = signature[signature.index("(") + 1:-1].split(", ")
+    try:
+        inspect.signature(value).bind(*arguments)
+    except TypeError:
+        raise InvalidArgumentError(f"{name} must take the arguments {signature}; {value!r} does not") from None
+    except ValueError:  # a builtin without a signature: taken on trust
+        pass
 
 
 def check_callbacks(callbacks: Any) -> None:
@@ -69,5 +81,4 @@ def check_callbacks(callbacks: Any) -> None:
             + (": wrap it in a list, callbacks=[fn]" if callable(callbacks) else "")
         )
     for callback in callbacks:
-        if not callable(callback):
-            raise InvalidArgumentError(f"each of callbacks must be a function fn(study, trial), got {callback!r}")
+        check_callable("each of callbacks", callback, "fn(study, trial)")

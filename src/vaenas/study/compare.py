@@ -15,7 +15,8 @@ import numpy as np
 
 from vaenas.errors import InvalidArgumentError
 from vaenas.study.arguments import check_workers
-from vaenas.study.configured_study import ConfiguredStudy, StudyConfig
+from vaenas.study.config import StudyConfig
+from vaenas.study.configured_study import ConfiguredStudy
 from vaenas.study.executors.worker_lifetime import die_with_parent
 from vaenas.study.pareto import Criterion, HypervolumeScale, hypervolume_scale
 from vaenas.study.study_result import StudyResult

@@ -126,7 +126,7 @@ def _check_argument_types(space: Any, strategy: Any, vae: Any, strategy_options:
                         ("evaluation", evaluation)):
         if value is not None:
             check_instance(name, value, (dict,), "a dict or None")
-    check_callable("on_pretrain_epoch", on_pretrain_epoch)
+    check_callable("on_pretrain_epoch", on_pretrain_epoch, "fn(epoch, epochs, loss)")
 
 
 _HELD: weakref.WeakValueDictionary[Path, Study] = weakref.WeakValueDictionary()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vaenas.errors import ArchitectureFormatError, InvalidArgumentError
-from vaenas.experiment_settings import EXPERIMENTS
+from vaenas._experiment_settings import EXPERIMENTS
 from vaenas.objectives import Evaluation, FunctionObjective, Objective
 from vaenas.objectives.reporting import Trial, TrialPruned
 from vaenas.search import Strategy
@@ -352,7 +352,7 @@ class Study:
         executor = executor or default_executor(workers)
         EXECUTORS.get(executor)
         check_optional_name("address", address)
-        check_callable("progress", progress)
+        check_callable("progress", progress, "fn(finished, target, best)")
         check_callbacks(callbacks)
         check_timeout(timeout)
         if not isinstance(objective, Objective):

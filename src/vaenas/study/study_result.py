@@ -13,7 +13,7 @@ from vaenas.study.pareto import Criterion, ParetoView
 from vaenas.study.storages.base import TrialRecord, TrialStatus
 
 if TYPE_CHECKING:
-    from vaenas.study.configured_study import StudyConfig
+    from vaenas.study.config import StudyConfig
 
 
 @dataclass(frozen=True)

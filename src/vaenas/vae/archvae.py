@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from vaenas.saved_files import load_torch, save_torch_atomic
 from vaenas.errors import CheckpointError
 from vaenas.spaces import END_OF_GRAPH, Arch, ArchGraph, SearchSpace, make_space
 from vaenas.vae.model import GraphVAE, VAEConfig
@@ -207,11 +208,7 @@ class ArchVAE:
         }
 
     def save(self, path: Path | str) -> None:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        torch.save(self.checkpoint(), tmp)
-        tmp.replace(path)
+        save_torch_atomic(Path(path), self.checkpoint())
 
     @classmethod
     def load(cls, path: Path | str, space: SearchSpace | None = None) -> ArchVAE:
@@ -261,15 +258,8 @@ class ArchVAE:
 
 
 def _read_checkpoint(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise CheckpointError(f"no VAE checkpoint at {path}; create one with `vaenas pretrain`")
-    try:
-        checkpoint = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # torch raises many kinds for a damaged file
-        raise CheckpointError(
-            f"{path} is not a readable VAE checkpoint ({type(exc).__name__}); "
-            "delete it and pretrain again"
-        ) from None
+    advice = "create one with `vaenas pretrain`" if not path.is_file() else "delete it and pretrain again"
+    checkpoint = load_torch(path, "VAE checkpoint", advice)
     if not isinstance(checkpoint, dict) or "state_dict" not in checkpoint:
         raise CheckpointError(f"{path} is not a vaenas VAE checkpoint; pretrain again")
     return checkpoint

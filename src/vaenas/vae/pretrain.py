@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from vaenas.saved_files import write_json_atomic
 from vaenas.errors import InvalidArgumentError
 from vaenas.spaces import Arch, SearchSpace
 from vaenas.vae.archvae import CHECKPOINT_VERSION, ArchVAE, EpochCallback
@@ -61,7 +62,7 @@ def pretrain(
 def save_pretrained(vae: ArchVAE, metrics: dict[str, Any], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     vae.save(out / CHECKPOINT_FILE)
-    (out / METRICS_FILE).write_text(json.dumps(metrics, indent=2) + "\n")
+    write_json_atomic(out / METRICS_FILE, metrics)
 
 
 def default_cache_dir() -> Path:

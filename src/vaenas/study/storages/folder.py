@@ -10,7 +10,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from vaenas.errors import DataError, InvalidArgumentError, JournalError, StudyLockedError
+from vaenas.errors import CheckpointError, DataError, InvalidArgumentError, JournalError, StudyLockedError
+from vaenas.saved_files import load_torch, save_torch_atomic, write_json_atomic
 from vaenas.study.storages.base import TrialRecord
 from vaenas.study.storages.sqlite import SQLiteStorage
 
@@ -75,26 +76,19 @@ class RunFolder:
     def write_learned_state(self, state: dict[str, Any]) -> None:
         """What the strategy learned that a replay of the journal would not give back
         exactly (Strategy.learned_state), replaced atomically."""
-        import torch
-
-        tmp = self.path / (LEARNED_STATE_FILE + ".tmp")
-        torch.save(state, tmp)
-        tmp.replace(self.path / LEARNED_STATE_FILE)
+        save_torch_atomic(self.learned_state_path, state)
 
     def read_learned_state(self) -> dict[str, Any] | None:
         """The kept learned state (read with weights_only: nothing in the file runs), or
         None when there is none. A damaged file is None with a warning: the journal's
         replay rebuilds the state, so nothing is lost but its exactness."""
-        import torch
-
         path = self.learned_state_path
         if not path.is_file():
             return None
         try:
-            state = torch.load(path, map_location="cpu", weights_only=True)
-        except Exception as exc:  # torch raises many kinds for a damaged file
-            warnings.warn(f"{path} is unreadable ({type(exc).__name__}); the strategy relearns it from the journal",
-                          stacklevel=2)
+            state = load_torch(path, "learned state", "the strategy relearns it from the journal")
+        except CheckpointError as exc:
+            warnings.warn(str(exc), stacklevel=2)
             return None
         if not isinstance(state, dict):
             warnings.warn(f"{path} holds no learned state; the strategy relearns it from the journal", stacklevel=2)
@@ -165,9 +159,3 @@ def read_study(path: Path) -> tuple[dict[str, Any], list[TrialRecord], dict[int,
     finally:
         journal.close()
 
-
-def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    """Writes JSON through a temporary file and a rename, so a kill never leaves half a file."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n")
-    os.replace(tmp, path)

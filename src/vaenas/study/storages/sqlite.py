@@ -152,6 +152,8 @@ class SQLiteStorage(Storage):
         with self._reading("cannot be read"):
             rows = list(self._db.execute("SELECT key, value FROM study"))
         for key, value in rows:
+            if not isinstance(key, str):
+                self._refuse(f"holds a configuration entry whose key is not text ({key!r})")
             try:
                 config[key] = json.loads(value)
             except (TypeError, ValueError):

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vaenas.errors import InvalidArgumentError
+from vaenas.errors import InvalidArgumentError, UnknownNameError
 from vaenas.objectives import Objective
-from vaenas.report import project_2d
 from vaenas.spaces import Arch, SearchSpace
 from vaenas.vae import ArchVAE
 
@@ -66,3 +65,16 @@ def _line_ends(embeddings: np.ndarray, values: np.ndarray) -> tuple[int, int]:
     distance = np.linalg.norm(embeddings - embeddings[a], axis=1)
     far = np.flatnonzero(distance >= np.median(distance))
     return a, int(far[np.argmax(values[far])])
+
+
+def project_2d(embeddings: np.ndarray, method: str = "pca", seed: int = 0) -> np.ndarray:
+    """2-D coordinates of embeddings by PCA or t-SNE (scikit-learn)."""
+    if method == "pca":
+        from sklearn.decomposition import PCA
+
+        return PCA(n_components=2, random_state=seed).fit_transform(embeddings)
+    if method == "tsne":
+        from sklearn.manifold import TSNE
+
+        return TSNE(n_components=2, init="pca", random_state=seed).fit_transform(embeddings)
+    raise UnknownNameError(f"unknown projection {method!r}; choose one of: pca, tsne")

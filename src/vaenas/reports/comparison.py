@@ -8,14 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vaenas.report import (
-    hypervolume_curves,
-    plot_hypervolume,
-    plot_regret,
-    write_hypervolume,
-    write_queries_to_regret,
-    write_summary,
-)
+from vaenas.reports.metrics import hypervolume_curves, write_hypervolume, write_queries_to_regret, write_summary
+from vaenas.reports.plots import plot_hypervolume, plot_regret
 from vaenas.study import StudyConfig, StudyResult
 from vaenas.study.compare import hypervolume_scale_of
 from vaenas.study.pareto import Criterion, HypervolumeScale

@@ -9,7 +9,7 @@ from typing import Any
 from vaenas.errors import InvalidArgumentError
 from vaenas.objectives import OBJECTIVES
 from vaenas.objectives import Objective as ObjectiveClass
-from vaenas.report import plot_pareto
+from vaenas.reports.plots import plot_pareto
 from vaenas.study.pareto import (
     VALUE,
     Criterion,

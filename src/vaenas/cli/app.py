@@ -1,0 +1,171 @@
+"""What every command of the `vaenas` command line shares: the Typer app, the console,
+one line per error or warning, progress bars, and the options several commands take.
+
+Nothing here imports torch, BoTorch or a back-end: each command imports what it runs
+when it runs, so that `vaenas --help` starts at once."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from vaenas.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, VaenasError
+
+app = typer.Typer(
+    help="Neural architecture search driven by a variational autoencoder over architectures.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+F = TypeVar("F", bound=Callable[..., Any])
+EpochCallback = Callable[[int, int, float], None]
+
+
+def user_errors(command: F) -> F:
+    """Turns a VaenasError into one line on stderr and exit status 2, and a warning into
+    one line; the command line shows progress bars and tables, not a log line per trial."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from vaenas.study.trial_log import set_verbosity
+
+        set_verbosity(logging.ERROR)
+        try:
+            with warnings.catch_warnings():
+                warnings.showwarning = _one_line_warning
+                return command(*args, **kwargs)
+        except VaenasError as exc:
+            Console(stderr=True).print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt as exc:  # commands with nothing to resume
+            Console(stderr=True).print("interrupted", highlight=False)
+            raise typer.Exit(interrupted_status(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _one_line_warning(message: Warning | str, *args: Any, **kwargs: Any) -> None:
+    """A warning as one line on stderr, without Python's file and source line."""
+    Console(stderr=True).print(f"[yellow]warning:[/yellow] {escape(str(message))}", highlight=False, soft_wrap=True)
+
+
+@contextlib.contextmanager
+def saved_on_interrupt(message: str) -> Iterator[None]:
+    """Ctrl-C: one line saying what is kept and how to go on, exit status 130."""
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        Console(stderr=True).print(f"interrupted: {escape(message)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(interrupted_status(exc)) from None
+
+
+def interrupted_status(exc: KeyboardInterrupt) -> int:
+    """130 after Ctrl-C, 143 after SIGTERM, as a shell reports a process those signals end."""
+    return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+
+
+def progress_bars() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=not sys.stderr.isatty() and not sys.stdout.isatty(),
+    )
+
+
+def pretraining_bar(progress: Progress, space: str) -> EpochCallback:
+    """An epoch callback that shows a bar for a VAE pretrained on first use (and nothing
+    when the cache already holds it)."""
+    task: list[TaskID] = []
+
+    def on_epoch(epoch: int, epochs: int, loss: float) -> None:
+        if not task:
+            task.append(progress.add_task(f"pretrain VAE on {space} (first use)", total=epochs, status=""))
+        progress.update(task[0], completed=epoch, total=epochs, status=f"loss {loss:.3f}")
+
+    return on_epoch
+
+
+def names(listing: str | None) -> list[str]:
+    """A comma-separated option as a list (empty when not given)."""
+    return [n.strip() for n in (listing or "").split(",") if n.strip()]
+
+
+def pruner_options(texts: list[str] | None) -> dict[str, Any]:
+    from vaenas.search.options import parse_option
+
+    return dict(parse_option(t, "pruner option", "reduction_factor=2") for t in texts or [])
+
+
+def objective_options(**options: int | str | None) -> dict[str, int | str]:
+    """The options a user gave (None means: the objective's default)."""
+    return {k: v for k, v in options.items() if v is not None}
+
+
+StrategyOptions = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--strategy-option", "-S",
+        help="KEY=VALUE option of the strategy (repeatable), e.g. acquisition=ucb; "
+        "STRATEGY:KEY=VALUE in compare.",
+    ),
+]
+PrunerName = Annotated[
+    str,
+    typer.Option(help="Stop trials whose per-epoch values lag: none, median, asha or hyperband (trained objectives)."),
+]
+PrunerOptions = Annotated[
+    list[str] | None,
+    typer.Option("--pruner-option", "-P", help="KEY=VALUE option of the pruner (repeatable), e.g. reduction_factor=2."),
+]
+Space = Annotated[str, typer.Option(help="Search space.")]
+Dataset = Annotated[str, typer.Option(help="Data set of the objective.")]
+Objective = Annotated[
+    str | None, typer.Option(help="Objective; default: the space's own table benchmark.")
+]
+SpaceOrDefault = Annotated[
+    str | None, typer.Option(help="Search space; default nb201, or the objective's space.")
+]
+DataOrDefault = Annotated[
+    str | None,
+    typer.Option(
+        "--dataset", "--data",
+        help="Data set: cifar10 / cifar100 / imagenet16-120 for nb201; digits, synthetic or "
+        "cifar10:PATH for trained objectives. Default: the objective's own.",
+    ),
+]
+Objectives = Annotated[
+    str | None,
+    typer.Option(
+        help="Search several objectives at once, comma-separated: the value (or its name, e.g. accuracy) "
+        "and metrics of the objective, e.g. accuracy,latency; strategies mobo, nsga2 or rs.",
+    ),
+]
+Epochs = Annotated[int | None, typer.Option(help="Training epochs per candidate (trained objectives).")]
+Subset = Annotated[
+    int | None, typer.Option(help="Train each candidate on the first N training images (low fidelity).")
+]
+ImageLatent = Annotated[int | None, typer.Option(help="Latent size of the imagevae objective's VAE.")]
+ProxyName = Annotated[
+    str | None, typer.Option(help="Zero-cost proxy of the nb201-proxy objective: synflow, params or flops.")
+]
+Budget = Annotated[int, typer.Option(help="Number of distinct architectures to evaluate.")]
+CacheDir = Annotated[
+    Path | None, typer.Option(help="Pretrained-VAE cache; default $VAENAS_CACHE or ~/.cache/vaenas.")
+]

@@ -1,0 +1,54 @@
+"""`vaenas train`: the architecture a search chose (or its top k) trained stand-alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from vaenas.cli.app import DataOrDefault, ImageLatent, app, console, objective_options, user_errors
+
+
+@app.command()
+@user_errors
+def train(
+    arch: Annotated[
+        str, typer.Option(help="best_arch.json of a search, an architecture string, or a study folder (with --top).")
+    ],
+    top: Annotated[int | None, typer.Option(help="Retrain the K best trials of the study folder --arch.")] = None,
+    objective: Annotated[str, typer.Option(help="Trained objective: classifier, cell-classifier or imagevae.")] = "classifier",
+    dataset: DataOrDefault = None,
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 10,
+    image_latent_dim: ImageLatent = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    out: Annotated[Path, typer.Option(help="Folder for model.pt and result.json.")] = Path("runs/train"),
+) -> None:
+    """Train one chosen architecture fully on the whole training split and save it."""
+    from vaenas.objectives import make_objective
+    from vaenas.reports.final_training import chosen_arch, top_archs, train_chosen
+    from vaenas.study.arguments import check_count, check_seed
+    from vaenas.study.storages.folder import check_can_write
+
+    check_can_write(out)
+    check_seed(seed)
+    scorer = make_objective(objective, dataset, **objective_options(epochs=epochs, latent_dim=image_latent_dim), seed=seed)
+    settings = {"objective": objective, "dataset": dataset, "epochs": epochs}
+    if top is not None:
+        check_count("top", top)
+        table = Table(title=f"the {top} best of {arch}, retrained stand-alone for {epochs} epochs")
+        for column in ("rank", "architecture", "value", "test", "model"):
+            table.add_column(column)
+        for rank, text in enumerate(top_archs(Path(arch), top, scorer), start=1):
+            with console.status(f"training {text} ({rank} of {top})"):
+                done = train_chosen(scorer, text, out / f"rank{rank}", settings)
+            test = done.metrics.get("test_accuracy")
+            table.add_row(str(rank), text, f"{done.value:.3f}", "-" if test is None else f"{test:.3f}", str(done.model_path))
+        console.print(table)
+        return
+    text = chosen_arch(arch, scorer)
+    with console.status(f"training {text} for {epochs} epochs"):
+        result = train_chosen(scorer, text, out, settings)
+    console.print(f"{objective} value {result.value:.4f}; model in {result.model_path} "
+                  "(reload: vaenas.load_model(path))")
