@@ -1,5 +1,6 @@
 import csv
 import json
+import sqlite3
 
 import pytest
 from typer.testing import CliRunner
@@ -18,10 +19,30 @@ def test_strategy_options_reach_the_strategy_and_the_journal(tmp_path):
     out = tmp_path / "s"
     result = run("search", "--strategy", "re", "-S", "population_size=4", "--budget", "12", "--out", str(out))
     assert result.exit_code == 0, result.output
-    with SQLiteStorage(out / "study.db") as journal:
-        assert journal.stored_config()["strategy_options"] == {"population_size": 4}
+    with SQLiteStorage(out / "study.db") as journal:  # the defaults of the options not given written out
+        assert journal.stored_config()["strategy_options"] == {"population_size": 4, "sample_size": 3}
     other = run("search", "--strategy", "re", "-S", "population_size=5", "--budget", "12", "--out", str(out))
     assert other.exit_code == 2 and "strategy_options" in other.output
+
+
+def test_a_journal_that_stored_only_the_options_given_resumes(tmp_path):
+    out = tmp_path / "s"
+    assert run("search", "--strategy", "re", "-S", "population_size=4", "--budget", "6", "--out", str(out)).exit_code == 0
+    with sqlite3.connect(out / "study.db") as db:  # as versions before the resolved identity wrote it
+        db.execute("""UPDATE study SET value = '{"population_size": 4}' WHERE key = 'strategy_options'""")
+    again = run("search", "--strategy", "re", "-S", "population_size=4", "--budget", "8", "--out", str(out))
+    assert again.exit_code == 0, again.output
+    other = run("search", "--strategy", "re", "-S", "sample_size=2", "-S", "population_size=4", "--budget", "9",
+                "--out", str(out))
+    assert other.exit_code == 2 and "strategy_options" in other.output
+
+
+def test_research_settings_are_not_options_but_reach_the_strategy_with_x(tmp_path):
+    refused = run("search", "--strategy", "grad", "-S", "step_sizes=5", "--budget", "3", "--out", str(tmp_path / "a"))
+    assert refused.exit_code == 2 and "has no option 'step_sizes'" in refused.output
+    wrong = run("search", "--strategy", "grad", "-X", "step_sizes=5", "--budget", "3", "--out", str(tmp_path / "a"))
+    assert wrong.exit_code == 2 and "list of numbers" in wrong.output
+    assert "warp" not in run("search", "--help").output
 
 
 def test_search_prints_the_result_table_and_resumes(tmp_path):
@@ -84,7 +105,7 @@ def test_compare_gives_each_strategy_its_own_options(tmp_path):
                  "--seeds", "1", "--workers", "1", "--out", str(out))
     assert result.exit_code == 0, result.output
     with SQLiteStorage(out / "runs" / "re" / "seed0" / "study.db") as journal:
-        assert journal.stored_config()["strategy_options"] == {"population_size": 4}
+        assert journal.stored_config()["strategy_options"] == {"population_size": 4, "sample_size": 3}
     with SQLiteStorage(out / "runs" / "rs" / "seed0" / "study.db") as journal:
         assert "strategy_options" not in journal.stored_config()
 

@@ -141,21 +141,33 @@ def test_a_fixed_noise_is_kept_through_fits_and_the_default_noise_is_fitted():
     assert np.abs(at_data - y[:5]).max() < np.abs(fitted.predict(x[:5])[0] - y[:5]).max()
 
 
-def test_log_expected_improvement_matches_botorch():
-    import torch
-    from botorch.acquisition.analytic import _log_ei_helper
+def test_log_expected_improvement_is_the_log_of_the_closed_form_and_ranks_the_far_tail():
+    from scipy.stats import norm
 
     from vaenas.search.acquisition import log_expected_improvement
 
-    u = np.linspace(-60, 20, 4001)
-    ours = log_expected_improvement(2.0 * u + 1.0, np.full_like(u, 2.0), 1.0)
-    reference = _log_ei_helper(torch.as_tensor(u)).numpy() + np.log(2.0)
-    assert np.allclose(ours, reference, atol=1e-4)
+    mean, std = np.linspace(-15, 41, 2001), np.full(2001, 2.0)  # u from -8 to 20
+    u = (mean - 1.0) / std
+    closed_form = np.log(std * (norm.pdf(u) + u * norm.cdf(u)))
+    assert np.allclose(log_expected_improvement(mean, std, 1.0), closed_form, rtol=1e-9, atol=1e-9)
+    far = log_expected_improvement(np.array([-200.0, -100.0]), np.ones(2), 0.0)  # EI underflows to 0 there
+    assert np.all(np.isfinite(far)) and far[1] > far[0]
 
 
-def test_bo_ucb_option(nb201_vae):
-    strategy = make_strategy("bo", SPACE, seed=0, vae=nb201_vae, acquisition="ucb")
-    assert len({SPACE.key(a) for a in drive(strategy, 15)}) == 15
+def test_bo_ucb_proposes_the_pool_member_of_highest_upper_confidence_bound(nb201_vae):
+    from vaenas.search.acquisition import acquisition_values
+
+    strategy = make_strategy("bo", SPACE, seed=0, vae=nb201_vae, acquisition="ucb", patience=0)
+    drive(strategy, 12)
+    strategy._fit()
+    unseen = np.flatnonzero(~strategy.seen_mask())
+    mean, std = strategy._gp.predict(strategy._x(unseen))
+    bound = acquisition_values(mean, std, float(np.max(strategy._values)), "ucb")
+    (proposal,) = strategy.ask(1)
+    assert SPACE.key(proposal) == SPACE.key(strategy.pool.archs[int(unseen[np.argmax(bound)])])
+    expected = acquisition_values(mean, std, float(np.max(strategy._values)), "ei")
+    ranked = [np.argsort(values)[::-1][:20] for values in (bound, expected)]
+    assert not np.array_equal(*ranked)  # the option ranks the pool otherwise than EI
 
 
 def test_bo_with_patience_searches_around_a_best_that_stopped_improving(nb201_vae):

@@ -5,6 +5,8 @@ the front and resume, and `compare --objectives` with its hypervolume table."""
 import json
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 from typer.testing import CliRunner
 
@@ -12,7 +14,7 @@ from vaenas.cli import app
 from vaenas.objectives import make_objective
 from vaenas.search import make_strategy
 from vaenas.search.hypervolume_improvement import expected_hypervolume_improvement
-from vaenas.search.pareto_ranking import crowding, front_ranks, survival_order
+from vaenas.search.pareto_ranking import crowding, dominates, front_ranks, survival_order
 from vaenas.spaces import make_space
 from vaenas.study import ConfiguredStudy, StudyConfig
 from vaenas.study.pareto import Criterion, hypervolume, hypervolume_curve
@@ -210,3 +212,15 @@ def test_library_study_of_two_objectives_keeps_a_front(tmp_path):
         vaenas.create_study(space=space, strategy="nsga2", objectives={"value": "up", "params": "minimize"})
     with pytest.raises(StudyConfigMismatchError, match="holds a study with another configuration"):
         vaenas.create_study(space=space, strategy="nsga2", storage=tmp_path / "s", objectives={"value": "maximize", "params": "maximize"})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4), st.integers(0, 4)), min_size=1, max_size=25))
+def test_front_ranks_are_a_non_dominated_sorting(rows):
+    points = np.array(rows, dtype=float)
+    ranks = front_ranks(points)
+    beats = dominates(points, points)
+    for i, j in zip(*np.nonzero(beats)):
+        assert ranks[i] < ranks[j]  # whoever dominates sits in an earlier front
+    for j in range(len(points)):  # and every later front is dominated by the one before
+        assert ranks[j] == 0 or beats[ranks == ranks[j] - 1, j].any()

@@ -1,6 +1,9 @@
 """Zero-cost proxies: the NAS-Bench-201 network, the proxies themselves, the shipped
 table against a fresh computation, the proxy objective and bo's warm start."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -65,3 +68,9 @@ def test_bos_warm_start_draws_its_initial_design_from_the_proxy_top_by_default_o
     assert default_proxy(space) == "synflow" and default_proxy(small) == "none"
     with pytest.raises(InvalidArgumentError, match="nb201"):
         proxy_top_cells(small, "synflow")
+
+
+def test_the_proxies_import_by_their_own_module_name():
+    code = "from vaenas.proxies import synflow, naswot; import vaenas.proxies as p; print(synflow is p.synflow)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "True", done.stderr[-500:]

@@ -210,7 +210,7 @@ def test_tell_with_a_value_that_is_not_a_number_records_a_failed_trial():
         (["search", "--strategy", "re", "-S", "sample_size=0"], "sample_size=0 must be at least 1"),
         (["search", "--strategy", "re", "-S", "sample_size=-1"], "sample_size=-1 must be at least 1"),
         (["search", "--strategy", "bo", "-S", "acquisition=nosuch"], "must be one of: ei, ucb"),
-        (["search", "--strategy", "bo", "-S", "stay_local=maybe"], "is not true or false"),
+        (["search", "--strategy", "bo", "-X", "stay_local=maybe"], "is not true or false"),
         (["compare", "--workers", "-1"], "workers must be a whole number of at least 1"),
         (["compare", "--workers", "0"], "workers must be a whole number of at least 1"),
         (["compare", "--strategies", "rs,rs"], "strategy rs is named twice"),

@@ -41,10 +41,8 @@ search (best_model.pt) or by `vaenas train` (model.pt), in eval mode."""
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
-    if name in ("spaces", "search", "objectives", "study", "vae"):
+    if name in ("spaces", "search", "objectives", "study", "vae", "proxies"):
         return importlib.import_module(f"vaenas.{name}")
-    if name == "proxies":  # zero-cost proxies of any network: vaenas.proxies.synflow(model) ...
-        return importlib.import_module("vaenas.objectives.proxies")
     raise AttributeError(f"module 'vaenas' has no attribute {name!r}")
 
 

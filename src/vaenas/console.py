@@ -7,6 +7,7 @@ import signal
 import sys
 from types import FrameType
 
+from vaenas.cpu_share import apply_to_environment
 from vaenas.errors import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated
 
 
@@ -16,6 +17,7 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
+    apply_to_environment()  # before anything imports torch
     try:
         from vaenas.cli import app
     except KeyboardInterrupt as exc:

@@ -122,8 +122,15 @@ StrategyOptions = Annotated[
     list[str] | None,
     typer.Option(
         "--strategy-option", "-S",
-        help="KEY=VALUE option of the strategy (repeatable), e.g. acquisition=ucb; "
-        "STRATEGY:KEY=VALUE in compare.",
+        help="KEY=VALUE option of the strategy (repeatable), e.g. n_init=5; "
+        "STRATEGY:KEY=VALUE in compare; `vaenas strategies` lists them.",
+    ),
+]
+ResearchOptions = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--research-option", "-X", hidden=True,
+        help="KEY=VALUE research setting of the strategy (what docs/results pages measure; docs/decisions).",
     ),
 ]
 PrunerName = Annotated[

@@ -16,6 +16,7 @@ from vaenas.cli.app import (
     Objectives,
     PrunerName,
     PrunerOptions,
+    ResearchOptions,
     Space,
     StrategyOptions,
     app,
@@ -36,6 +37,7 @@ def compare(
     dataset: DataOrDefault = None,
     strategies: Annotated[str, typer.Option(help="Comma-separated strategies.")] = "rs,re,ls,bo",
     strategy_option: StrategyOptions = None,
+    research_option: ResearchOptions = None,
     pruner: PrunerName = "none",
     pruner_option: PrunerOptions = None,
     budget: Budget = 150,
@@ -63,6 +65,7 @@ def compare(
         vae_cache=str(vae_cache) if vae_cache else None, pruner=pruner, pruner_options=pruner_options(pruner_option),
     )
     options = parse_scoped_options(strategy_option or [], chosen)
+    research = parse_scoped_options(research_option or [], chosen)
     check_can_write(out)
     resume = f"finished studies are saved in {out}/runs; run the same command to go on"
     with progress_bars() as progress, saved_on_interrupt(resume):
@@ -70,7 +73,7 @@ def compare(
         task = progress.add_task(f"compare on {space}/{dataset}", total=len(chosen) * max(seeds, 0), status="")
         by_strategy = run_comparison(
             base, chosen, seeds, out, workers=workers, first_seed=first_seed, strategy_options=options,
-            on_done=lambda r: progress.update(task, advance=1, status=f"{r.config.strategy} seed {r.config.seed}"),
+            research_options=research, on_done=lambda r: progress.update(task, advance=1, status=f"{r.config.strategy} seed {r.config.seed}"),
             on_pretrain_epoch=on_pretrain_epoch,
         )
     seed_text = f"seeds {first_seed}-{first_seed + seeds - 1}"

@@ -20,6 +20,7 @@ from vaenas.cli.app import (
     PrunerName,
     PrunerOptions,
     ProxyName,
+    ResearchOptions,
     SpaceOrDefault,
     StrategyOptions,
     Subset,
@@ -48,6 +49,7 @@ def search(
         str | None, typer.Option(help="Search strategy; default bo, or mobo with --objectives.")
     ] = None,
     strategy_option: StrategyOptions = None,
+    research_option: ResearchOptions = None,
     pruner: PrunerName = "none",
     pruner_option: PrunerOptions = None,
     budget: Budget = 100,
@@ -90,7 +92,9 @@ def search(
     config = StudyConfig(
         space=space, dataset=dataset, strategy=strategy, budget=budget, seed=seed,
         objective=objective, objective_options=options, vae_cache=str(vae_cache) if vae_cache else None,
-        strategy_options=dict(parse_option(o) for o in strategy_option or []), objectives=names(objectives),
+        strategy_options=dict(parse_option(o) for o in strategy_option or []),
+        research_options=dict(parse_option(o, "research setting", "warp=log") for o in research_option or []),
+        objectives=names(objectives),
         pruner=pruner, pruner_options=pruner_options(pruner_option),
     )
     config.check_names()

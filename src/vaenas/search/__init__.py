@@ -22,11 +22,12 @@ from vaenas.spaces.base import SearchSpace
 
 
 def make_strategy(name: str, space: SearchSpace, seed: int = 0, **options: Any) -> Strategy:
-    """The strategy registered under `name`; `options` go to its constructor
-    (latent strategies take `vae=`)."""
+    """The strategy registered under `name`; `options` go to its constructor (latent
+    strategies take `vae=`): its declared options and the research settings, which the
+    benchmark scripts set."""
     cls = STRATEGIES.get(name)
     vae = {"vae": options.pop("vae")} if "vae" in options else {}
-    return cls(space, seed=seed, **vae, **check_options(name, cls, options))
+    return cls(space, seed=seed, **vae, **check_options(name, cls, options, research=True))
 
 
 def needs_vae(name: str) -> bool:

@@ -7,8 +7,8 @@ import torch
 
 from vaenas.search.encodings import adjacency_one_hot
 from vaenas.search.mlp import fit_mlp
-from vaenas.search.model_based import ModelBasedStrategy
-from vaenas.search.options import at_least
+from vaenas.search.model_based import N_INIT, ModelBasedStrategy
+from vaenas.search.options import Option, at_least
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 
@@ -21,7 +21,12 @@ class Bananas(ModelBasedStrategy):
 
     It measures what a supervised encoding achieves without the VAE's latent space."""
 
-    option_rules = {"ensemble": at_least(1), "n_candidates": at_least(1), "n_parents": at_least(1)}
+    declared_options = {
+        "n_init": N_INIT,
+        "ensemble": Option(5, "MLPs in the ensemble", at_least(1)),
+        "n_candidates": Option(100, "mutations scored per proposal", at_least(1)),
+        "n_parents": Option(10, "best architectures mutated", at_least(1)),
+    }
 
     name = "bananas"
 

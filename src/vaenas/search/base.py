@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from vaenas.spaces.base import Arch, SearchSpace
+
+if TYPE_CHECKING:
+    from vaenas.search.options import Option
 
 Score = float | tuple[float, ...]
 """What a strategy is told of a successful trial: one higher-is-better value, or one per
@@ -45,6 +48,10 @@ class Strategy(ABC):
     """How many objectives the strategy searches: "one" (a score is a float), "many" (a
     score is a tuple, one higher-is-better entry per objective) or "any" (it never
     reads scores)."""
+
+    declared_options: ClassVar[dict[str, Option]] = {}
+    """The options a user sets (`-S`, `strategy_options`), with default, range and help;
+    other constructor settings are for research (benchmark scripts, `-X`)."""
 
     learned_state_version: int = 0
     """Bumped each time `learned_state` changes, so the study knows when to keep it."""

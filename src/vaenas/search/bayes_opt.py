@@ -12,13 +12,19 @@ import numpy as np
 from vaenas.errors import UnknownNameError
 from vaenas.search.acquisition import ACQUISITIONS, acquisition_values
 from vaenas.search.latent_surrogate import LatentSurrogateStrategy
-from vaenas.search.options import at_least, one_of
+from vaenas.search.latent_strategy import POOL_SIZE
+from vaenas.search.model_based import N_INIT
+from vaenas.search.options import Option, at_least, one_of
 from vaenas.search.output_warping import WARPS, check_warp, warp_values
 from vaenas.search.proxy_start import PROXY_COLUMNS, check_warm_start, default_proxy, proxy_top_cells
 from vaenas.search.registry import STRATEGIES
 from vaenas.search.stalled import search_neighbours
 from vaenas.spaces import Arch, SearchSpace
 
+
+WARM_START = Option("auto", "the first n_init architectures from the top 1% of a zero-cost proxy: synflow, params, "
+                    "flops, none (at random), auto (synflow where the space ships proxies)",
+                    one_of("auto", "none", *PROXY_COLUMNS))
 
 @STRATEGIES.register("bo")
 class LatentBO(LatentSurrogateStrategy):
@@ -34,8 +40,13 @@ class LatentBO(LatentSurrogateStrategy):
     the top cells that the 16-d embedding places close together (ARD weighs the two).
     Why these defaults, and what they were measured against: docs/decisions/bo-defaults.md."""
 
-    option_rules = {"acquisition": one_of(*ACQUISITIONS), "patience": at_least(0), "warp": one_of(*WARPS),
-                    "warm_start": one_of("auto", "none", *PROXY_COLUMNS), "fixed_noise": at_least(0)}
+    declared_options = {
+        "n_init": N_INIT, "pool_size": POOL_SIZE, "warm_start": WARM_START,
+        "acquisition": Option("ei", "ei: log expected improvement; ucb: upper confidence bound",
+                              one_of(*ACQUISITIONS)),
+    }
+    option_rules = {"patience": at_least(0), "warp": one_of(*WARPS), "fixed_noise": at_least(0)}
+    """Research settings (docs/decisions/bo-defaults.md): set by benchmark scripts and `-X`."""
 
     name = "bo"
 
@@ -90,7 +101,10 @@ class LatentBO(LatentSurrogateStrategy):
 
     def restore_learned_state(self, state: dict[str, Any]) -> None:
         """Checks the kept state whole (a ValueError or TypeError names what is wrong)
-        and keeps it for the first proposal after the replay."""
+        and keeps it for the first proposal after the replay; a state without it (a
+        `bo-retrain` state of an older version held its VAE alone) leaves the GP to the replay."""
+        if not {"told", "gp", "rng"} & set(state):
+            return
         told, gp, rng = state.get("told"), state.get("gp"), state.get("rng")
         if isinstance(told, bool) or not isinstance(told, int):
             raise ValueError(f"its observation count is {told!r}, not a whole number")

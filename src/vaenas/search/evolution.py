@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 
 from vaenas.search.base import Strategy
-from vaenas.search.options import at_least
+from vaenas.search.options import Option, at_least
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces.base import Arch, SearchSpace
 
@@ -20,7 +20,10 @@ class RegularizedEvolution(Strategy):
     """
 
     name = "re"
-    option_rules = {"population_size": at_least(1), "sample_size": at_least(1)}
+    declared_options = {
+        "population_size": Option(10, "architectures kept alive (the oldest dies)", at_least(1)),
+        "sample_size": Option(3, "architectures drawn for each tournament", at_least(1)),
+    }
 
     def __init__(
         self, space: SearchSpace, seed: int = 0, population_size: int = 10, sample_size: int = 3

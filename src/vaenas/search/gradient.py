@@ -7,9 +7,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from vaenas.search.latent_strategy import LatentStrategy
+from vaenas.search.latent_strategy import POOL_SIZE, LatentStrategy
+from vaenas.search.model_based import N_INIT
 from vaenas.search.mlp import fit_mlp
-from vaenas.search.options import at_least
+from vaenas.search.options import Option, at_least
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 
@@ -21,7 +22,11 @@ class LatentGradient(LatentStrategy):
     and decodes; a decode that is already seen falls back to the nearest unseen pool
     member of the ascended point."""
 
-    option_rules = {"n_starts": at_least(1), "steps": at_least(1)}
+    declared_options = {
+        "n_init": N_INIT, "pool_size": POOL_SIZE,
+        "n_starts": Option(5, "best architectures whose latent points are moved uphill", at_least(1)),
+        "steps": Option(10, "gradient steps from each", at_least(1)),
+    }
 
     name = "grad"
 

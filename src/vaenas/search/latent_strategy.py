@@ -7,18 +7,21 @@ from typing import ClassVar
 import numpy as np
 
 from vaenas.search.latent_pool import AUTOMATIC, LatentPool
-from vaenas.search.model_based import ModelBasedStrategy
-from vaenas.search.options import at_least
+from vaenas.search.model_based import N_INIT, ModelBasedStrategy
+from vaenas.search.options import Option, at_least
 from vaenas.spaces import Arch, SearchSpace
 from vaenas.vae import ArchVAE
 
+
+POOL_SIZE = Option(AUTOMATIC, "encoded architectures the search chooses from (0: the whole space up to 30,000, "
+                   "else 20,000 drawn at random)", at_least(0))
 
 class LatentStrategy(ModelBasedStrategy):
     """A model-based strategy that holds a pretrained ArchVAE and searches its encoded
     pool: its initial design draws random pool members, and observations are also kept
     as pool indices (`_observed`), whose embeddings are the model's inputs."""
 
-    option_rules = {"pool_size": at_least(0)}
+    declared_options = {"n_init": N_INIT, "pool_size": POOL_SIZE}
 
     needs_vae: ClassVar[bool] = True
 

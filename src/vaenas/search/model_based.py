@@ -6,9 +6,11 @@ from __future__ import annotations
 from abc import abstractmethod
 
 from vaenas.search.base import Strategy
-from vaenas.search.options import at_least
+from vaenas.search.options import Option, at_least
 from vaenas.spaces import Arch, SearchSpace
 
+
+N_INIT = Option(10, "architectures drawn at random before the model proposes", at_least(1))
 
 class ModelBasedStrategy(Strategy):
     """Proposes random architectures (`_initial_design`) until `n_init` have been observed
@@ -16,7 +18,7 @@ class ModelBasedStrategy(Strategy):
     and proposes from it (`_propose_from_model`). Observations are the successful trials,
     as architectures and higher-is-better scores, in the order told."""
 
-    option_rules = {"n_init": at_least(1)}
+    declared_options = {"n_init": N_INIT}
 
     def __init__(self, space: SearchSpace, seed: int = 0, n_init: int = 10) -> None:
         super().__init__(space, seed)

@@ -36,6 +36,17 @@ class OptionRule:
         return None
 
 
+@dataclass(frozen=True)
+class Option:
+    """A public option of a strategy: what a user sets with `-S KEY=VALUE` or
+    `create_study(strategy_options=...)`. Its type is its default's; `rule` its range or
+    choices; `help` one line for `vaenas strategies`."""
+
+    default: Any
+    help: str
+    rule: OptionRule | None = None
+
+
 def at_least(low: float) -> OptionRule:
     return OptionRule(low=low)
 
@@ -49,8 +60,9 @@ def one_of(*choices: str) -> OptionRule:
 
 
 def option_rules(cls: type[Strategy]) -> dict[str, OptionRule]:
-    """The rules `cls` and its base classes declare, the subclass's first."""
-    rules: dict[str, OptionRule] = {}
+    """The rules of `cls`'s declared options, and those its classes state for research
+    settings (`option_rules`), the subclass's first."""
+    rules = {name: option.rule for name, option in cls.declared_options.items() if option.rule is not None}
     for klass in cls.__mro__:
         for name, rule in vars(klass).get("option_rules", {}).items():
             rules.setdefault(name, rule)
@@ -58,8 +70,9 @@ def option_rules(cls: type[Strategy]) -> dict[str, OptionRule]:
 
 
 def strategy_options(cls: type[Strategy]) -> dict[str, Any]:
-    """Option name -> default, from the constructors of `cls` and of the base classes it
-    passes `**options` on to (a latent strategy's n_init, pool_size ...)."""
+    """Every constructor setting -> its default, research settings included: from the
+    constructors of `cls` and of the base classes it passes `**options` on to (a latent
+    strategy's n_init, pool_size ...)."""
     options: dict[str, Any] = {}
     fixed = getattr(cls, "fixed_options", ())
     for klass in cls.__mro__:
@@ -74,22 +87,48 @@ def strategy_options(cls: type[Strategy]) -> dict[str, Any]:
     return options
 
 
-def check_options(name: str, cls: type[Strategy], given: dict[str, Any]) -> dict[str, Any]:
-    """`given` with each value converted to its default's type; an unknown option or a
-    value of the wrong kind raises one line that lists the strategy's options."""
-    known = strategy_options(cls)
+def public_defaults(cls: type[Strategy]) -> dict[str, Any]:
+    """The declared options of `cls` with their defaults."""
+    return {name: option.default for name, option in cls.declared_options.items()}
+
+
+def check_options(name: str, cls: type[Strategy], given: dict[str, Any], research: bool = False) -> dict[str, Any]:
+    """`given` with each value converted to its default's type and checked against its
+    range; an unknown option or a value of the wrong kind raises one line that lists the
+    strategy's options. Only the declared options are known unless `research` (the
+    benchmark scripts' settings, `-X` on the command line): then every constructor
+    setting is."""
+    known = strategy_options(cls) if research else public_defaults(cls)
     rules = option_rules(cls)
     listing = ", ".join(f"{k}={v!r}" for k, v in known.items()) or "none"
     checked = {}
     for key, value in given.items():
         if key not in known:
-            raise InvalidArgumentError(f"strategy {name!r} has no option {key!r}; its options (defaults): {listing}")
+            kind = "setting" if research else "option"
+            raise InvalidArgumentError(f"strategy {name!r} has no {kind} {key!r}; its {kind}s (defaults): {listing}"
+                                       + ("" if research else " (vaenas strategies lists them)"))
         what = f"strategy {name!r} option {key}={value!r}"
         checked[key] = _as_type_of(known[key], value, what)
         problem = rules[key].problem(checked[key]) if key in rules else None
         if problem:
             raise InvalidArgumentError(f"{what} {problem}")
     return checked
+
+
+def checked_settings(name: str, cls: type[Strategy], options: dict[str, Any] | None,
+                     research: dict[str, Any] | None) -> dict[str, Any]:
+    """A strategy's declared options and research settings, each checked, in one dict."""
+    for what, given in (("strategy_options", options), ("research_options", research)):
+        if given is not None and not isinstance(given, dict):
+            raise InvalidArgumentError(f"{what} must be a dict of names to values, got {given!r}")
+    return {**check_options(name, cls, options or {}), **check_options(name, cls, research or {}, research=True)}
+
+
+def resolved_options(cls: type[Strategy], checked: dict[str, Any]) -> dict[str, Any]:
+    """What a study by name records of its strategy's options: every declared option,
+    its default where none was given, and the research settings given (so a default
+    changed in a later version cannot silently change a resumed study)."""
+    return {**public_defaults(cls), **checked}
 
 
 def check_objective_count(name: str, cls: type[Strategy], several: bool, example: str) -> None:
@@ -135,14 +174,19 @@ def parse_scoped_options(texts: list[str], strategies: list[str]) -> dict[str, d
 
 
 def _as_type_of(default: Any, value: Any, what: str) -> Any:
-    """`value` as the type of `default` (int, float, str); other defaults take any value."""
+    """`value` as the type of `default` (int, float, str, bool, or a tuple of numbers)."""
     wanted = type(default)
+    if wanted is tuple:
+        if isinstance(value, (list, tuple)) and value and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+            return tuple(float(v) for v in value)
+        raise InvalidArgumentError(f"{what} is not a list of numbers like its default {list(default)!r}")
     if wanted is bool:
         if isinstance(value, bool):
             return value
         raise InvalidArgumentError(f"{what} is not true or false like its default {default!r}")
     if wanted not in (int, float, str):
-        return value
+        raise InvalidArgumentError(f"{what} cannot be set")
     if wanted is str:
         return str(value)
     number_ok = isinstance(value, (int, float)) and not isinstance(value, bool)

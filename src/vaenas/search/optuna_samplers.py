@@ -8,7 +8,7 @@ from typing import Any
 
 from vaenas.errors import InvalidArgumentError, MissingExtraError
 from vaenas.search.base import Strategy
-from vaenas.search.options import one_of
+from vaenas.search.options import Option, one_of
 from vaenas.search.proxy_start import PROXY_COLUMNS, check_warm_start, proxy_top_cells
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
@@ -40,7 +40,9 @@ class OptunaStrategy(Strategy):
     1%, enqueued, as `bo`'s initial design is by default; it measures how much of `bo`'s
     lead is the proxy's information rather than the search."""
 
-    option_rules = {"warm_start": one_of("none", *PROXY_COLUMNS)}
+    declared_options = {"warm_start": Option(
+        "none", "the first 10 trials from the top 1% of a zero-cost proxy (nb201): synflow, params, flops, none",
+        one_of("none", *PROXY_COLUMNS))}
     STARTUP_TRIALS = 10
     """Optuna's samplers' own number of random start-up trials, and `bo`'s n_init."""
 

@@ -16,14 +16,17 @@ def dominates(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def front_ranks(points: np.ndarray) -> np.ndarray:
     """Rank 0 for the non-dominated rows, 1 for those non-dominated once rank 0 is
-    removed, and so on (NSGA-II's non-dominated sorting)."""
-    beaten_by = dominates(points, points)
+    removed, and so on (NSGA-II's non-dominated sorting), each front by BoTorch's
+    `is_non_dominated`, as `study/pareto.py` finds a study's front (equal rows share a
+    rank)."""
+    import torch
+    from botorch.utils.multi_objective.pareto import is_non_dominated
+
     ranks = np.full(len(points), -1)
     rank = 0
-    while (ranks < 0).any():
-        left = ranks < 0
-        free = left & ~beaten_by[left].any(0)
-        ranks[free] = rank
+    while (left := np.flatnonzero(ranks < 0)).size:
+        free = is_non_dominated(torch.as_tensor(points[left], dtype=torch.float64), deduplicate=False).numpy()
+        ranks[left[free]] = rank
         rank += 1
     return ranks
 

@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from vaenas.search.latent_strategy import LatentStrategy
-from vaenas.search.options import at_least, between
+from vaenas.search.latent_strategy import POOL_SIZE, LatentStrategy
+from vaenas.search.options import Option, at_least, between
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 
@@ -20,7 +20,9 @@ class LatentReinforce(LatentStrategy):
     and spread by the policy gradient of the standardized reward against a moving-average
     baseline."""
 
-    option_rules = {"lr": at_least(0), "baseline_decay": between(0, 1)}
+    declared_options = {"pool_size": POOL_SIZE,
+                        "lr": Option(0.05, "learning rate of the latent Gaussian policy", at_least(0))}
+    option_rules = {"baseline_decay": between(0, 1)}
     fixed_options = ("n_init",)
     """The policy samples from the start: it has no random initial design to size."""
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from vaenas.search.bayes_opt import LatentBO
-from vaenas.search.options import at_least
+from vaenas.search.bayes_opt import WARM_START, LatentBO
+from vaenas.search.latent_strategy import POOL_SIZE
+from vaenas.search.model_based import N_INIT
+from vaenas.search.options import Option, at_least
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 from vaenas.vae import ArchVAE
@@ -32,7 +34,11 @@ class RetrainedLatentBO(LatentBO):
     the GP's warm start differs).
     """
 
-    option_rules = {"retrain_every": at_least(1), "retrain_steps": at_least(1)}
+    declared_options = {
+        "n_init": N_INIT, "pool_size": POOL_SIZE, "warm_start": WARM_START,
+        "retrain_every": Option(25, "observations between two retrainings of the VAE", at_least(1)),
+        "retrain_steps": Option(40, "optimiser steps of each retraining", at_least(1)),
+    }
 
     name = "bo-retrain"
 

@@ -40,11 +40,12 @@ def run_comparison(
     on_done: Callable[[StudyResult], None] | None = None,
     first_seed: int = 0,
     strategy_options: dict[str, dict[str, Any]] | None = None,
+    research_options: dict[str, dict[str, Any]] | None = None,
     on_pretrain_epoch: EpochCallback | None = None,
 ) -> dict[str, list[StudyResult]]:
     """Runs every strategy with seeds first_seed..first_seed+seeds-1 and returns the
     results by strategy, in seed order. `strategy_options` maps a strategy to its
-    constructor options. Each strategy is built once before any process starts, so bad
+    declared options, `research_options` to its research settings. Each strategy is built once before any process starts, so bad
     names and options are refused first and a latent strategy's VAE is pretrained (and
     cached) once, not by every worker."""
     if seeds < 1:
@@ -58,14 +59,15 @@ def run_comparison(
     if repeated:
         raise InvalidArgumentError(f"strategy {', '.join(repeated)} is named twice; name each strategy once")
     check_workers(workers)
-    options = strategy_options or {}
-    unused = set(options) - set(strategies)
+    options, research = strategy_options or {}, research_options or {}
+    unused = (set(options) | set(research)) - set(strategies)
     if unused:
         raise InvalidArgumentError(
             f"options given for {', '.join(sorted(unused))}, which is not among the strategies compared"
         )
     configs = [
-        replace(base, strategy=s, seed=k, strategy_options=options.get(s, {})) for s in strategies for k in seed_range
+        replace(base, strategy=s, seed=k, strategy_options=options.get(s, {}), research_options=research.get(s, {}))
+        for s in strategies for k in seed_range
     ]
     for config in configs[::seeds]:  # checked and pretrained here, not by two workers at once
         config.pretrained_vae(config.check()[0], on_pretrain_epoch)

@@ -38,7 +38,9 @@ class StudyConfig:
     objective_options: dict[str, Any] = field(default_factory=dict)
     """Constructor options of the objective (epochs, subset, latent_dim ...)."""
     strategy_options: dict[str, Any] = field(default_factory=dict)
-    """Constructor options of the strategy (acquisition, n_init ...); {} for its defaults."""
+    """Declared options of the strategy (n_init, warm_start ...); {} for its defaults."""
+    research_options: dict[str, Any] = field(default_factory=dict)
+    """Research settings of the strategy (`-X`, docs/decisions); part of the identity."""
     objectives: list[str] = field(default_factory=list)
     """Several objectives to search at once (the value, e.g. as accuracy, and metrics of
     the objective such as latency); [] searches the value alone."""
@@ -69,25 +71,33 @@ class StudyConfig:
 
     def identity(self) -> dict[str, Any]:
         """As `create_study` writes it for this configuration."""
+        from vaenas.search import STRATEGIES
+        from vaenas.search.options import checked_settings, resolved_options
+
+        cls = STRATEGIES.get(self.strategy)
+        options = resolved_options(cls, checked_settings(self.strategy, cls, self.strategy_options,
+                                                         self.research_options))
         return study_identity(make_space(self.space), self.strategy, self.seed, self.direction,
-                              self.strategy_options, self.objective_directions(),
+                              options, self.objective_directions(),
                               pruner_identity(self.make_pruner()), self.evaluation())
 
     def problem_key(self) -> str:
-        """What a worker builds from this configuration is determined by its identity."""
-        return json.dumps(self.identity(), sort_keys=True, default=str)
+        """What a worker builds from this configuration (`build_problem`): its space and
+        what evaluates the trials."""
+        return json.dumps({"space": self.space, **self.evaluation()}, sort_keys=True, default=str)
 
     def check_names(self) -> None:
         """Raises UnknownNameError for an unknown space, objective or strategy, before
         anything slow (data loading, VAE pretraining) happens."""
         from vaenas.search import STRATEGIES
-        from vaenas.search.options import check_objective_count, check_options
+        from vaenas.search.options import check_objective_count, checked_settings
 
         check_seed(self.seed)
         space = make_space(self.space)
         objective = OBJECTIVES.get(self.objective_name)
         strategy = STRATEGIES.get(self.strategy)
-        strategy.check_space(space, check_options(self.strategy, strategy, self.strategy_options))
+        strategy.check_space(space, checked_settings(self.strategy, strategy, self.strategy_options,
+                                                     self.research_options))
         self.make_pruner()
         if self.objectives:
             criteria(self.objectives, objective)

@@ -47,7 +47,7 @@ class ConfiguredStudy:
         config = self.config
         with create_study(
             self.space, config.strategy, self.out, direction=config.direction, seed=config.seed, vae=self.vae,
-            strategy_options=config.strategy_options, objectives=config.objective_directions(),
+            strategy_options=config.strategy_options, research_options=config.research_options, objectives=config.objective_directions(),
             pruner=config.make_pruner(), evaluation=config.evaluation(), max_retries=config.max_retries,
         ) as study:
             self.study = study

@@ -8,7 +8,7 @@ from typing import Any
 
 from vaenas.errors import InvalidArgumentError
 from vaenas.search import STRATEGIES, Strategy, make_strategy, needs_vae
-from vaenas.search.options import check_objective_count, check_options
+from vaenas.search.options import check_objective_count, checked_settings, resolved_options
 from vaenas.objectives import OBJECTIVES
 from vaenas.spaces import SearchSpace, make_space
 from vaenas.study.arguments import check_callable, check_count, check_instance, check_seed
@@ -38,12 +38,16 @@ def create_study(
     on_pretrain_epoch: EpochCallback | None = None,
     evaluation: dict[str, Any] | None = None,
     max_retries: int = 2,
+    research_options: dict[str, Any] | None = None,
 ) -> Study:
     """A study of `space` searched by `strategy` (objects, or registered names).
 
-    `strategy_options` go to the constructor of a strategy given by name (e.g.
-    `{"acquisition": "ucb"}`; an unknown option is refused with the list of known ones)
-    and are part of the study's identity, as the space and seed are.
+    `strategy_options` set the declared options of a strategy given by name (e.g.
+    `{"n_init": 5}`; `vaenas strategies` lists them; an unknown option is refused with
+    the list of known ones). They are part of the study's identity, as the space and seed
+    are, with the defaults of those not given written out. `research_options` set the
+    strategy's other constructor settings, which benchmark scripts measure
+    (docs/decisions); users need not.
 
     `storage`: None keeps trials in memory; a folder path keeps them in that folder's
     SQLite journal (locked while the study is open), and a study created again on the
@@ -81,20 +85,22 @@ def create_study(
         raise InvalidArgumentError(f"direction must be maximize or minimize, got {direction!r}")
     chosen = _criteria(objectives, evaluation) if objectives else None
     space = make_space(space) if isinstance(space, str) else space
-    options = dict(strategy_options or {})
     if isinstance(strategy, str):
-        checked = check_options(strategy, STRATEGIES.get(strategy), options)  # before pretraining a VAE
-        STRATEGIES.get(strategy).check_space(space, checked)
-        check_objective_count(strategy, STRATEGIES.get(strategy), chosen is not None, "objectives={...}")
+        cls = STRATEGIES.get(strategy)
+        settings = checked_settings(strategy, cls, strategy_options, research_options)  # before pretraining a VAE
+        cls.check_space(space, settings)
+        check_objective_count(strategy, cls, chosen is not None, "objectives={...}")
         progress = on_pretrain_epoch or pretraining_logger(space.name)
         latent = {"vae": vae or cached_vae(space, on_epoch=progress)} if needs_vae(strategy) else {}
-        strategy = make_strategy(strategy, space, seed=seed, **latent, **options)
-    elif options:
+        strategy = make_strategy(strategy, space, seed=seed, **latent, **settings)
+        options = resolved_options(cls, settings)
+    elif strategy_options or research_options:
         raise InvalidArgumentError("strategy_options go with a strategy name; a Strategy object has its options already")
     elif strategy.space is not space:
         raise InvalidArgumentError(f"strategy {strategy.name!r} was built for another space object than the study's")
     else:
         check_objective_count(strategy.name, type(strategy), chosen is not None, "objectives={...}")
+        options = {}
     identity = study_identity(space, strategy.name, seed, direction, options, objectives,
                               pruner_identity(chosen_pruner), evaluation)
     if isinstance(storage, (str, Path)):

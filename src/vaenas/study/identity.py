@@ -26,7 +26,8 @@ def study_identity(
     evaluation: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """The identity of a study. Empty options are left out, so that journals written
-    before an option existed resume."""
+    before an option existed resume. `strategy_options` are the resolved ones of a
+    strategy named (`search.options.resolved_options`: defaults written out)."""
     return {
         "space": space.name, "space_definition": space.definition(), "strategy": strategy, "seed": seed,
         "direction": direction,
@@ -58,6 +59,19 @@ def _same(key: str, stored: dict[str, Any], wanted: dict[str, Any]) -> bool:
     if key in ADDED_LATER and key not in stored:
         return True
     mine, theirs = stored.get(key), wanted.get(key)
+    if key == "strategy_options":
+        defaults = _declared_defaults(stored.get("strategy"))
+        return {**defaults, **(mine or {})} == {**defaults, **(theirs or {})}
     if key == "objectives" and isinstance(mine, list) and isinstance(theirs, dict):
         return mine == list(theirs)  # older command-line journals kept the names alone
     return mine == theirs
+
+
+def _declared_defaults(strategy: Any) -> dict[str, Any]:
+    """The declared options of a registered strategy with their defaults: what the
+    options a journal of an older version left out are taken to be (it stored only those
+    given)."""
+    from vaenas.search import STRATEGIES
+    from vaenas.search.options import public_defaults
+
+    return public_defaults(STRATEGIES.get(strategy)) if isinstance(strategy, str) and strategy in STRATEGIES.names() else {}
