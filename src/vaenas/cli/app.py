@@ -153,8 +153,9 @@ DataOrDefault = Annotated[
     str | None,
     typer.Option(
         "--dataset", "--data",
-        help="Data set: cifar10 / cifar100 / imagenet16-120 for nb201; digits, synthetic or "
-        "cifar10:PATH for trained objectives. Default: the objective's own.",
+        help="Data set: cifar10 / cifar100 / imagenet16-120 for nb201; digits, synthetic, "
+        "cifar10:PATH or folder:DIR (one subfolder of images per class) for trained objectives. "
+        "Default: the objective's own.",
     ),
 ]
 Objectives = Annotated[
@@ -171,6 +172,16 @@ Subset = Annotated[
 ImageLatent = Annotated[int | None, typer.Option(help="Latent size of the imagevae objective's VAE.")]
 ProxyName = Annotated[
     str | None, typer.Option(help="Zero-cost proxy of the nb201-proxy objective: synflow, params or flops.")
+]
+Device = Annotated[
+    str | None, typer.Option(help="Where trained objectives train: auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N, mps.")
+]
+Precision = Annotated[
+    str | None, typer.Option(help="auto (bf16 on a GPU that has it, else fp32), fp32, bf16 or fp16 (CUDA).")
+]
+ImageSize = Annotated[int | None, typer.Option(help="Side in pixels that a folder's images are resized to (default 32).")]
+DataSeed = Annotated[
+    int | None, typer.Option(help="Seed of a folder's validation split (default 0), apart from the training seed.")
 ]
 Budget = Annotated[int, typer.Option(help="Number of distinct architectures to evaluate.")]
 CacheDir = Annotated[

@@ -13,10 +13,14 @@ from vaenas.cli.app import (
     Budget,
     CacheDir,
     DataOrDefault,
+    DataSeed,
+    Device,
     Epochs,
     ImageLatent,
+    ImageSize,
     Objective,
     Objectives,
+    Precision,
     PrunerName,
     PrunerOptions,
     ProxyName,
@@ -60,6 +64,10 @@ def search(
     subset: Subset = None,
     image_latent_dim: ImageLatent = None,
     proxy: ProxyName = None,
+    device: Device = None,
+    precision: Precision = None,
+    image_size: ImageSize = None,
+    data_seed: DataSeed = None,
     supernet: Annotated[Path | None, typer.Option(help="Folder of a trained supernet (--objective supernet or cell-supernet).")] = None,
     out: Annotated[
         Path | None,
@@ -88,7 +96,8 @@ def search(
     space = space or (OBJECTIVES.get(objective).space_name if objective else "nb201")
     strategy = strategy or ("mobo" if objectives else "bo")
     options = objective_options(epochs=epochs, subset=subset, latent_dim=image_latent_dim, proxy=proxy,
-                                supernet=str(supernet) if supernet else None)
+                                supernet=str(supernet) if supernet else None, device=device, precision=precision,
+                                image_size=image_size, data_seed=data_seed)
     config = StudyConfig(
         space=space, dataset=dataset, strategy=strategy, budget=budget, seed=seed,
         objective=objective, objective_options=options, vae_cache=str(vae_cache) if vae_cache else None,

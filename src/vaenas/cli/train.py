@@ -8,7 +8,18 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from vaenas.cli.app import DataOrDefault, ImageLatent, app, console, objective_options, user_errors
+from vaenas.cli.app import (
+    DataOrDefault,
+    DataSeed,
+    Device,
+    ImageLatent,
+    ImageSize,
+    Precision,
+    app,
+    console,
+    objective_options,
+    user_errors,
+)
 
 
 @app.command()
@@ -22,6 +33,10 @@ def train(
     dataset: DataOrDefault = None,
     epochs: Annotated[int, typer.Option(help="Training epochs.")] = 10,
     image_latent_dim: ImageLatent = None,
+    device: Device = None,
+    precision: Precision = None,
+    image_size: ImageSize = None,
+    data_seed: DataSeed = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     out: Annotated[Path, typer.Option(help="Folder for model.pt and result.json.")] = Path("runs/train"),
 ) -> None:
@@ -33,7 +48,9 @@ def train(
 
     check_can_write(out)
     check_seed(seed)
-    scorer = make_objective(objective, dataset, **objective_options(epochs=epochs, latent_dim=image_latent_dim), seed=seed)
+    options = objective_options(epochs=epochs, latent_dim=image_latent_dim, device=device, precision=precision,
+                                image_size=image_size, data_seed=data_seed)
+    scorer = make_objective(objective, dataset, **options, seed=seed)
     settings = {"objective": objective, "dataset": dataset, "epochs": epochs}
     if top is not None:
         check_count("top", top)

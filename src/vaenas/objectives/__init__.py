@@ -1,6 +1,9 @@
 """Objectives: what an architecture is worth. Importing this package registers every objective."""
 
+import inspect
 from typing import Any
+
+from vaenas.errors import InvalidArgumentError
 
 from vaenas.objectives import (  # noqa: F401  (each module registers its objective)
     classifier,
@@ -18,9 +21,32 @@ from vaenas.objectives.trained_model import load_model
 
 def make_objective(name: str, dataset: str | None = None, **options: Any) -> Objective:
     """The objective registered under `name`, on `dataset` (its default when None);
-    `options` go to its constructor (epochs, subset, ... for trained objectives)."""
+    `options` go to its constructor (epochs, subset, device ... for trained objectives),
+    an option it does not take is one line naming those it does."""
     cls = OBJECTIVES.get(name)
+    known = objective_options(cls)
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise InvalidArgumentError(
+            f"objective {name!r} takes no option {', '.join(unknown)}"
+            + (f"; its options: {', '.join(known)}" if known else " (a table lookup takes none)")
+        )
     return cls(**options) if dataset is None else cls(dataset=dataset, **options)
+
+
+def objective_options(cls: type[Objective]) -> list[str]:
+    """The keyword options of an objective's constructor, through the `**options` its
+    constructors pass up the class chain."""
+    found: list[str] = []
+    for klass in cls.__mro__:
+        if "__init__" not in vars(klass):
+            continue
+        parameters = inspect.signature(vars(klass)["__init__"]).parameters.values()
+        found += [p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+                  and p.name not in ("self", "dataset") and p.name not in found]
+        if not any(p.kind is p.VAR_KEYWORD for p in parameters):
+            break
+    return found
 
 
 __all__ = ["OBJECTIVES", "OPTIMUM_TOLERANCE", "Evaluation", "FunctionObjective", "Objective", "load_model", "make_objective"]

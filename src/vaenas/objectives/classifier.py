@@ -12,7 +12,8 @@ from vaenas.objectives.nb201_network import build_cell_classifier
 from vaenas.objectives.networks import build_classifier
 from vaenas.objectives.registry import OBJECTIVES
 from vaenas.objectives.trained_objective import TrainedObjective
-from vaenas.objectives.training import batched
+from vaenas.objectives.device import Placement
+from vaenas.objectives.training import CPU_FP32, batched
 from vaenas.spaces.macro import MacroArch
 from vaenas.spaces.nb201 import Nb201Arch
 
@@ -35,13 +36,14 @@ class ClassifierObjective(TrainedObjective):
         return nn.functional.cross_entropy(model(x), y)
 
     def validate(self, model: nn.Module) -> float:
-        return accuracy(model, self.val_x, self.val_y)  # no test pass per epoch
+        return accuracy(model, self.val_x, self.val_y, self.place)  # no test pass per epoch
 
     def score(self, model: nn.Module) -> tuple[float, dict[str, Any]]:
         extra: dict[str, Any] = {}
         if self.data.test_x is not None and self.data.test_y is not None:
-            extra["test_accuracy"] = accuracy(model, torch.as_tensor(self.data.test_x), torch.as_tensor(self.data.test_y))
-        return accuracy(model, self.val_x, self.val_y), extra
+            extra["test_accuracy"] = accuracy(model, torch.as_tensor(self.data.test_x),
+                                              torch.as_tensor(self.data.test_y), self.place)
+        return accuracy(model, self.val_x, self.val_y, self.place), extra
 
     def settings(self) -> dict[str, Any]:
         return {"n_classes": self.data.n_classes, "mean": list(self.data.mean), "std": list(self.data.std)}
@@ -61,7 +63,7 @@ class CellClassifierObjective(ClassifierObjective):
         return build_cell_classifier(arch, data.shape, data.n_classes, data.mean, data.std)
 
 
-def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    """Percentage of images whose predicted class is right."""
-    predictions = batched(lambda part: model(part).argmax(1), x)
+def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, place: Placement = CPU_FP32) -> float:
+    """Percentage of images whose predicted class is right (scored on `place`)."""
+    predictions = batched(lambda part: model(part).argmax(1), x, place=place)
     return float((predictions == y).float().mean().item() * 100)

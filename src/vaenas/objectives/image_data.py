@@ -38,6 +38,24 @@ class ImageData:
     def shape(self) -> tuple[int, int, int]:
         return tuple(self.train_x.shape[1:])  # type: ignore[return-value]
 
+    @classmethod
+    def from_arrays(cls, x: np.ndarray, y: np.ndarray, name: str = "arrays", data_seed: int = 0) -> ImageData:
+        """Your own images from Python: `x` shaped (n, channels, height, width) or (n,
+        height, width), floats in [0, 1] or uint8; `y` class numbers from 0. A fixed 90/10
+        train/validation split by `data_seed`, normalised with the training split's
+        statistics. An objective given it (`ClassifierObjective(data=...)`) carries it to
+        every worker, pool or Ray."""
+        x, y = np.asarray(x), np.asarray(y)
+        if x.ndim == 3:
+            x = x[:, None]
+        if x.ndim != 4 or len(x) != len(y) or len(x) < 2:
+            raise DataError(f"images must be shaped (n, channels, height, width) with one label each; got x "
+                            f"{x.shape} and y {y.shape}")
+        x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
+        if not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
+            raise DataError("labels must be class numbers from 0")
+        return split_normalised(name, x, y.astype(np.int64), int(y.max()) + 1, data_seed)
+
 
 def split_train_val(
     name: str, x: np.ndarray, y: np.ndarray, test: tuple[np.ndarray, np.ndarray] | None,
@@ -51,6 +69,16 @@ def split_train_val(
         name, x[train], y[train], x[val], y[val],
         test[0] if test else None, test[1] if test else None, n_classes, mean, std,
     )
+
+
+def split_normalised(name: str, x: np.ndarray, y: np.ndarray, n_classes: int, data_seed: int) -> ImageData:
+    """A seeded 90/10 train/validation split, with the per-channel mean and std of the
+    training split alone (what the network normalises by)."""
+    order = np.random.default_rng(data_seed).permutation(len(x))
+    train = order[max(1, len(x) // 10):]
+    mean = tuple(float(m) for m in x[train].mean(axis=(0, 2, 3)))
+    std = tuple(max(float(s), 1e-6) for s in x[train].std(axis=(0, 2, 3)))
+    return split_train_val(name, x, y, None, n_classes, mean, std, data_seed)
 
 
 def load_cifar10(folder: Path, seed: int = 0) -> ImageData:
@@ -130,19 +158,30 @@ def make_synthetic(
     return split_train_val("synthetic", x, y.astype(np.int64), None, n_classes, mean, std, seed)
 
 
-IMAGE_DATASETS: Registry[Callable[[str, int], ImageData]] = Registry("image data set")
-IMAGE_DATASETS.register("digits")(lambda path, seed: load_digits(seed))
-IMAGE_DATASETS.register("synthetic")(lambda path, seed: make_synthetic(seed=seed))
+IMAGE_DATASETS: Registry[Callable[[str, int, int, int], ImageData]] = Registry("image data set")
+"""name -> loader(path, seed, image_size, data_seed)."""
+IMAGE_DATASETS.register("digits")(lambda path, seed, size, data_seed: load_digits(seed))
+IMAGE_DATASETS.register("synthetic")(lambda path, seed, size, data_seed: make_synthetic(seed=seed))
 
 
 @IMAGE_DATASETS.register("cifar10")
-def _cifar10(path: str, seed: int) -> ImageData:
+def _cifar10(path: str, seed: int, image_size: int, data_seed: int) -> ImageData:
     if not path:
         raise DataError("cifar10 needs its folder: --data cifar10:PATH (the cifar-10-batches-py folder)")
     return load_cifar10(Path(path), seed)
 
 
-def load_image_data(spec: str, seed: int = 0) -> ImageData:
-    """Data set from a spec `NAME` or `NAME:PATH` (cifar10 needs its folder)."""
+@IMAGE_DATASETS.register("folder")
+def _folder(path: str, seed: int, image_size: int, data_seed: int) -> ImageData:
+    from vaenas.objectives.image_folder import load_image_folder
+
+    if not path:
+        raise DataError("folder needs its path: --data folder:DIR (one subfolder of images per class)")
+    return load_image_folder(Path(path), image_size, data_seed)
+
+
+def load_image_data(spec: str, seed: int = 0, image_size: int = 32, data_seed: int = 0) -> ImageData:
+    """Data set from a spec `NAME` or `NAME:PATH` (cifar10 and folder need their
+    folder); `image_size` and `data_seed` (the validation split) are a folder's."""
     name, _, path = spec.partition(":")
-    return IMAGE_DATASETS.get(name)(path, seed)
+    return IMAGE_DATASETS.get(name)(path, seed, image_size, data_seed)

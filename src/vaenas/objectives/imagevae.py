@@ -37,7 +37,7 @@ class ImageVAEObjective(TrainedObjective):
 
     def score(self, model: nn.Module) -> tuple[float, dict[str, Any]]:
         torch.manual_seed(self.seed)  # the ELBO estimate samples z once per image
-        total = batched(lambda part: negative_elbo(model, part).reshape(1), self.val_x).sum().item()
+        total = batched(lambda part: negative_elbo(model, part).reshape(1), self.val_x, place=self.place).sum().item()
         dims = self.val_x[0].numel()
         return total / (len(self.val_x) * dims * math.log(2)), {"latent_dim": self.latent_dim}
 

@@ -11,6 +11,7 @@ from torch import nn
 
 from vaenas.saved_files import load_torch, save_torch_atomic
 from vaenas.errors import CheckpointError
+from vaenas.objectives.device import resolve_device
 from vaenas.objectives.nb201_network import build_cell_classifier
 from vaenas.objectives.networks import ConvImageVAE, build_classifier
 from vaenas.spaces.macro import Stage
@@ -59,9 +60,11 @@ class TrainedModel:
         save_torch_atomic(path, payload)
 
 
-def load_model(path: Path | str) -> nn.Module:
+def load_model(path: Path | str, device: str = "cpu") -> nn.Module:
     """Rebuilds a saved network (`best_model.pt` of a search, `model.pt` of `vaenas train`)
-    in eval mode: `vaenas.load_model("runs/x/best_model.pt")(images)`."""
+    in eval mode on `device` (cpu, auto, cuda, cuda:N, mps: weights are saved from the
+    CPU, so a network trained on a GPU loads anywhere): `vaenas.load_model("runs/x/best_model.pt")(images)`."""
+    place = resolve_device(device)
     path = Path(path)
     payload = load_torch(path, "vaenas model", "pass best_model.pt of a search or model.pt of `vaenas train`")
     try:
@@ -77,7 +80,7 @@ def load_model(path: Path | str) -> nn.Module:
     if payload.get("format_version") != MODEL_FORMAT_VERSION:
         raise CheckpointError(f"{path} has model format {payload.get('format_version')!r}, not {MODEL_FORMAT_VERSION}")
     try:
-        return trained.build()
+        return trained.build().to(place)
     except CheckpointError:
         raise
     except Exception as exc:  # settings or weights that do not make the network they name

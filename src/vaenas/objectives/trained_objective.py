@@ -10,6 +10,7 @@ from torch import nn
 
 from vaenas.errors import InvalidArgumentError
 from vaenas.objectives.base import Evaluation, Objective
+from vaenas.objectives.device import Placement, placement, resolve_device, resolve_precision
 from vaenas.objectives.image_data import ImageData, load_image_data
 from vaenas.objectives.networks import count_flops, count_parameters
 from vaenas.objectives.reporting import Trial, TrialPruned
@@ -34,15 +35,22 @@ class TrainedObjective(Objective):
     def __init__(
         self, dataset: str = default_dataset, epochs: int = 2, subset: int | None = None,
         batch_size: int = 128, lr: float = 1e-3, seed: int = 0, data: ImageData | None = None,
+        device: str = "auto", precision: str = "auto", image_size: int = 32, data_seed: int = 0,
     ) -> None:
-        """`dataset` is a spec (digits, synthetic, cifar10:PATH); `data` replaces it with
-        images already in memory."""
+        """`dataset` is a spec (digits, synthetic, cifar10:PATH, folder:DIR); `data`
+        replaces it with images already in memory (`ImageData.from_arrays`). `device`
+        (auto, cpu, cuda, cuda:N, mps) and `precision` (auto, fp32, bf16, fp16) are
+        resolved where the objective evaluates (a worker process sees its own GPU).
+        `image_size` and `data_seed` (its validation split) are a folder's."""
+        self.device, self.precision = device, precision
+        self._place: Placement | None = None
+        resolve_precision(precision, resolve_device(device))  # one line now, not in a worker
         if epochs < 1:
             raise InvalidArgumentError(f"epochs must be at least 1, got {epochs}")
         if subset is not None and subset < 1:
             raise InvalidArgumentError(f"subset must be at least 1 image, got {subset}")
         self.dataset, self.epochs, self.batch_size, self.lr, self.seed = dataset, epochs, batch_size, lr, seed
-        self.data: ImageData = data if data is not None else load_image_data(dataset, seed)
+        self.data: ImageData = data if data is not None else load_image_data(dataset, seed, image_size, data_seed)
         n = len(self.data.train_x) if subset is None else min(subset, len(self.data.train_x))
         self.train_x = torch.as_tensor(self.data.train_x[:n])
         self.train_y = torch.as_tensor(self.data.train_y[:n])
@@ -57,7 +65,7 @@ class TrainedObjective(Objective):
         model = self.build(arch)
         stats = train(
             model, self.loss, self.train_x, self.train_y, self.epochs, self.batch_size, self.lr, self.seed,
-            on_epoch=None if trial is None else lambda epoch: self._report(model, trial, epoch),
+            on_epoch=None if trial is None else lambda epoch: self._report(model, trial, epoch), place=self.place,
         )
         value, extra = self.score(model)
         shape = self.data.shape
@@ -69,8 +77,19 @@ class TrainedObjective(Objective):
             "images_per_second": round(stats.images_per_second, 1),
             **extra,
         }
-        artifact = TrainedModel(self.kind, tuple(arch), shape, self.settings(), model.state_dict())
+        weights = {name: tensor.detach().cpu() for name, tensor in model.state_dict().items()}  # loads anywhere
+        artifact = TrainedModel(self.kind, tuple(arch), shape, self.settings(), weights)
         return Evaluation(value=value, cost=stats.seconds, metrics=metrics, artifact=artifact)
+
+    @property
+    def place(self) -> Placement:
+        """The device and precision, resolved in the process that trains."""
+        if self._place is None:
+            self._place = placement(self.device, self.precision)
+        return self._place
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_place": None}  # a worker resolves its own device
 
     def _report(self, model: nn.Module, trial: Trial, epoch: int) -> None:
         if epoch == self.epochs:

@@ -12,6 +12,9 @@ import torch
 from torch import nn
 
 from vaenas.errors import VaenasError
+from vaenas.objectives.device import Placement
+
+CPU_FP32 = Placement(torch.device("cpu"), "fp32")
 
 
 class DivergedError(VaenasError):
@@ -39,23 +42,35 @@ def train(
     lr: float = 1e-3,
     seed: int = 0,
     on_epoch: Callable[[int], None] | None = None,
+    place: Placement = CPU_FP32,
 ) -> TrainStats:
-    """Adam over shuffled mini-batches; raises DivergedError on a non-finite loss.
+    """Adam over shuffled mini-batches on `place`'s device and precision (autocast, and a
+    gradient scaler for fp16); `model`, `x` and `y` are moved there (the data once, so
+    batches are cut on the device). Raises DivergedError on a non-finite loss.
     `on_epoch(epoch)` runs after each epoch (from 1), e.g. to validate and report; it may
     raise to stop training (a pruned trial)."""
     generator = torch.Generator().manual_seed(seed)
+    model.to(place.device)
+    x, y = x.to(place.device), y.to(place.device)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    scaler = place.scaler()
     model.train()
     started = time.perf_counter()
     loss = torch.tensor(0.0)
     for epoch in range(epochs):
-        order = torch.randperm(len(x), generator=generator)
+        order = torch.randperm(len(x), generator=generator).to(place.device)
         for start in range(0, len(x), batch_size):
             index = order[start : start + batch_size]
-            loss = loss_fn(model, x[index], y[index])
+            with place.autocast():
+                loss = loss_fn(model, x[index], y[index])
             optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
+            if scaler is None:
+                loss.backward()
+                optimizer.step()
+            else:
+                scaler.scale(loss).backward()
+                scaler.step(optimizer)
+                scaler.update()
         if not math.isfinite(loss.item()):
             raise DivergedError(f"training diverged: loss became {loss.item()}")
         if on_epoch is not None:
@@ -65,7 +80,9 @@ def train(
     return TrainStats(time.perf_counter() - started, epochs * len(x), float(loss.item()))
 
 
-def batched(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, batch_size: int = 512) -> torch.Tensor:
-    """Applies `fn` under no_grad in batches and concatenates the results."""
-    with torch.no_grad():
-        return torch.cat([fn(part) for part in x.split(batch_size)])
+def batched(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, batch_size: int = 512,
+            place: Placement = CPU_FP32) -> torch.Tensor:
+    """Applies `fn` under no_grad in batches on `place` (its device and precision) and
+    concatenates the results on the CPU, in float32."""
+    with torch.no_grad(), place.autocast():
+        return torch.cat([fn(part.to(place.device)).float().cpu() for part in x.split(batch_size)])

@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from vaenas.vae.archvae import EpochCallback
 
 
+PLACEMENT_OPTIONS = ("device",)
+"""Objective options that say where trials run, not what they compute: left out of the
+study's identity, so a study resumes on another machine (precision stays in: it changes
+the values)."""
+
 @dataclass(frozen=True)
 class StudyConfig:
     """A study's configuration. The budget is left out of the identity, so that a
@@ -63,7 +68,8 @@ class StudyConfig:
     def evaluation(self) -> dict[str, Any]:
         """What evaluates the trials, with the default data set written out."""
         dataset = self.dataset or OBJECTIVES.get(self.objective_name).default_dataset
-        return {"objective": self.objective_name, "dataset": dataset, "objective_options": self.objective_options}
+        options = {k: v for k, v in self.objective_options.items() if k not in PLACEMENT_OPTIONS}
+        return {"objective": self.objective_name, "dataset": dataset, "objective_options": options}
 
     def objective_directions(self) -> dict[str, str] | None:
         chosen = self.criteria()

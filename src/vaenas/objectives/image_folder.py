@@ -1,0 +1,62 @@
+"""Your own images: a folder with one subfolder per class, torchvision's ImageFolder
+layout and class order, read with Pillow (torchvision has no CPU build for the pinned
+torch), resized to a square, grey or RGB."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from vaenas.errors import DataError
+from vaenas.objectives.image_data import ImageData, split_normalised
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
+"""What torchvision's ImageFolder reads."""
+
+
+def class_folders(root: Path) -> list[str]:
+    """The class names, sorted as torchvision sorts them (class k is the k-th)."""
+    if not root.is_dir():
+        raise DataError(f"image folder {root} does not exist or is not a folder; pass --data folder:DIR with one "
+                        "subfolder of images per class (DIR/cat/1.jpg, DIR/dog/2.png, ...)")
+    classes = sorted(entry.name for entry in os.scandir(root) if entry.is_dir() and not entry.name.startswith("."))
+    if len(classes) < 2:
+        raise DataError(f"image folder {root} has {len(classes)} class subfolder(s); a classifier needs at least 2 "
+                        "(one subfolder of images per class)")
+    return classes
+
+
+def load_image_folder(root: Path, image_size: int = 32, data_seed: int = 0) -> ImageData:
+    """Every image of every class folder, resized to image_size x image_size (bilinear),
+    grey when all are grey, else RGB; a fixed validation split by `data_seed`. A file that
+    is not a readable image, or an empty class, is one line naming it."""
+    from PIL import Image, UnidentifiedImageError
+
+    if isinstance(image_size, bool) or not isinstance(image_size, int) or not 4 <= image_size <= 1024:
+        raise DataError(f"image size must be a whole number from 4 to 1024, got {image_size!r}")
+    root = Path(root)
+    images, labels, modes = [], [], set()
+    for label, name in enumerate(class_folders(root)):
+        files = sorted(p for p in (root / name).rglob("*") if p.is_file() and not p.name.startswith("."))
+        if not files:
+            raise DataError(f"class folder {root / name} holds no image; put its images there or remove it")
+        for path in files:
+            if path.suffix.lower() not in IMAGE_EXTENSIONS:
+                raise DataError(f"{path} is not an image ({', '.join(IMAGE_EXTENSIONS)}); move it out of the class "
+                                "folders")
+            try:
+                with Image.open(path) as opened:
+                    grey = opened.mode in ("1", "L", "I", "I;16", "F")
+                    picture = opened.convert("L" if grey else "RGB").resize((image_size, image_size),
+                                                                            Image.Resampling.BILINEAR)
+            except (UnidentifiedImageError, OSError, ValueError) as exc:
+                raise DataError(f"{path} is not a readable image ({type(exc).__name__}); replace or remove it") from None
+            modes.add(picture.mode)
+            images.append(picture)
+            labels.append(label)
+    channels = 1 if modes == {"L"} else 3
+    x = np.stack([np.asarray(p.convert("L" if channels == 1 else "RGB"), dtype=np.float32) / 255.0 for p in images])
+    x = x[:, None] if channels == 1 else x.transpose(0, 3, 1, 2)
+    return split_normalised(f"folder:{root}", x, np.asarray(labels, dtype=np.int64), label + 1, data_seed)

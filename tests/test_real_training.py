@@ -1,0 +1,121 @@
+"""Real training where users train (issue 44, the parts a CPU machine can check): the
+device and precision chosen and refused, bf16 autocast on the CPU, a folder of the
+user's own images end to end, arrays from Python reaching pool workers, a saved model
+reloaded on a chosen device."""
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from typer.testing import CliRunner
+
+import vaenas
+from vaenas.cli import app
+from vaenas.errors import DataError, InvalidArgumentError
+from vaenas.objectives.classifier import ClassifierObjective
+from vaenas.objectives.device import placement, resolve_device
+from vaenas.objectives.image_data import ImageData, make_synthetic
+from vaenas.objectives.image_folder import load_image_folder
+from vaenas.spaces import make_space
+
+runner = CliRunner()
+ARCH = make_space("macro").parse("d1w16k3+d1w16k3+d1w16k3")
+
+
+def image_folder(root, classes=("cat", "dog", "owl"), per_class=8):
+    """PNG and JPEG files, grey and colour, of uneven sizes; each class its own tint."""
+    rng = np.random.default_rng(0)
+    for c, name in enumerate(classes):
+        (root / name).mkdir(parents=True)
+        for i in range(per_class):
+            h, w = rng.integers(12, 40, 2)
+            tint = np.roll(np.array([220, 40, 40]), c)
+            picture = Image.fromarray((rng.random((h, w, 3)) * 40 + tint).clip(0, 255).astype(np.uint8))
+            (picture.convert("L") if i % 3 == 0 else picture).save(root / name / f"{i}.{'png' if i % 2 else 'jpg'}")
+    return root
+
+
+def test_auto_is_the_cpu_here_and_a_missing_gpu_is_one_line(tmp_path):
+    assert resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert placement("cpu", "auto").precision == "fp32"
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    for device, precision in (("cuda", "auto"), ("cuda:3", "auto"), ("tpu", "auto"), ("cpu", "fp16"), ("cpu", "fp8")):
+        with pytest.raises(InvalidArgumentError):
+            placement(device, precision)
+    result = runner.invoke(app, ["search", "--space", "macro", "--objective", "classifier", "--device", "cuda",
+                                 "--budget", "2", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "no CUDA GPU" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "o" / "study.db").exists()
+
+
+def test_bf16_autocast_on_the_cpu_trains_and_reports(tmp_path):
+    data = make_synthetic(n=256, shape=(3, 16, 16), n_classes=4, seed=0)
+    objective = ClassifierObjective(data=data, epochs=3, precision="bf16", device="cpu")
+    study = vaenas.create_study(space="macro", strategy="rs", pruner="median",
+                                pruner_options={"n_startup_trials": 10})
+    study.optimize(objective, n_trials=2)
+    assert all(t.status is vaenas.TrialStatus.COMPLETE for t in study.trials)
+    assert all(len(steps) == 2 for steps in study.storage.intermediate_values().values())  # epochs 1 and 2
+    bf16 = objective.evaluate(ARCH)
+    fp32 = ClassifierObjective(data=data, epochs=3, precision="fp32", device="cpu").evaluate(ARCH)
+    assert 0 <= bf16.value <= 100
+    weights = [bf16.artifact.state_dict, fp32.artifact.state_dict]
+    assert any(not torch.equal(a, b) for a, b in zip(*(w.values() for w in weights)))  # another arithmetic ran
+    assert all(t.dtype == torch.float32 for t in weights[0].values() if t.is_floating_point())  # kept in fp32
+
+
+def test_a_folder_of_images_trains_end_to_end_and_retrains_its_best(tmp_path):
+    folder = image_folder(tmp_path / "images")
+    data = load_image_folder(folder, image_size=16, data_seed=3)
+    assert data.shape == (3, 16, 16) and data.n_classes == 3 and len(data.train_x) + len(data.val_x) == 24
+    train = np.concatenate([data.train_x, data.val_x])
+    assert np.allclose(data.mean, data.train_x.mean(axis=(0, 2, 3)), atol=1e-5)  # the training split's statistics
+    assert not np.allclose(data.mean, train.mean(axis=(0, 2, 3)), atol=1e-7)
+    assert np.array_equal(load_image_folder(folder, 16, data_seed=3).val_y, data.val_y)
+    out = tmp_path / "s"
+    result = runner.invoke(app, ["search", "--space", "macro", "--objective", "classifier", "--strategy", "rs",
+                                 "--data", f"folder:{folder}", "--image-size", "16", "--epochs", "1", "--budget", "2",
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    model = vaenas.load_model(out / "best_model.pt", device="cpu")
+    assert model(torch.rand(2, 3, 16, 16)).shape == (2, 3)
+    with pytest.raises(InvalidArgumentError):
+        vaenas.load_model(out / "best_model.pt", device="cuda:7")
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda root: (root / "cat" / "notes.txt").write_text("hello"), "notes.txt is not an image"),
+    (lambda root: (root / "dog" / "3.png").write_bytes(b"not a png"), "3.png is not a readable image"),
+    (lambda root: (root / "empty").mkdir(), "holds no image"),
+])
+def test_a_bad_file_or_class_in_the_folder_is_one_line_naming_it(tmp_path, damage, message):
+    folder = image_folder(tmp_path / "images", per_class=3)
+    damage(folder)
+    with pytest.raises(DataError, match=message):
+        load_image_folder(folder)
+    result = runner.invoke(app, ["search", "--space", "macro", "--objective", "classifier", "--data", f"folder:{folder}",
+                                 "--budget", "2", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
+
+
+def test_a_folder_of_one_class_is_refused(tmp_path):
+    folder = image_folder(tmp_path / "images", classes=("cat",), per_class=3)
+    with pytest.raises(DataError, match="at least 2"):
+        load_image_folder(folder)
+
+
+def test_arrays_from_python_reach_the_pool_workers(tmp_path):
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 64)
+    x = (rng.random((64, 12, 12)) * 80 + y[:, None, None] * 150).astype(np.uint8)  # grey images, uint8
+    data = ImageData.from_arrays(x, y, data_seed=1)
+    assert data.shape == (1, 12, 12) and data.n_classes == 2
+    objective = ClassifierObjective(data=data, epochs=1, device="cpu")
+    with vaenas.create_study(space="macro", strategy="rs", storage=tmp_path / "s") as study:
+        study.optimize(objective, n_trials=2, workers=2)
+        assert [t.status for t in study.trials] == [vaenas.TrialStatus.COMPLETE] * 2
+        assert all(0 <= t.value <= 100 for t in study.trials)
+    with pytest.raises(DataError):
+        ImageData.from_arrays(x[:10], y[:9])
