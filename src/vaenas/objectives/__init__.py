@@ -7,6 +7,7 @@ from vaenas.errors import InvalidArgumentError
 
 from vaenas.objectives import (  # noqa: F401  (each module registers its objective)
     classifier,
+    image_folder,
     imagevae,
     nb201_table,
     nbgraph_table,

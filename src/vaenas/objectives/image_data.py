@@ -171,15 +171,6 @@ def _cifar10(path: str, seed: int, image_size: int, data_seed: int) -> ImageData
     return load_cifar10(Path(path), seed)
 
 
-@IMAGE_DATASETS.register("folder")
-def _folder(path: str, seed: int, image_size: int, data_seed: int) -> ImageData:
-    from vaenas.objectives.image_folder import load_image_folder
-
-    if not path:
-        raise DataError("folder needs its path: --data folder:DIR (one subfolder of images per class)")
-    return load_image_folder(Path(path), image_size, data_seed)
-
-
 def load_image_data(spec: str, seed: int = 0, image_size: int = 32, data_seed: int = 0) -> ImageData:
     """Data set from a spec `NAME` or `NAME:PATH` (cifar10 and folder need their
     folder); `image_size` and `data_seed` (the validation split) are a folder's."""

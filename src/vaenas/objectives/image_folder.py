@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from vaenas.errors import DataError
-from vaenas.objectives.image_data import ImageData, split_normalised
+from vaenas.objectives.image_data import IMAGE_DATASETS, ImageData, split_normalised
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
 """What torchvision's ImageFolder reads."""
@@ -60,3 +60,10 @@ def load_image_folder(root: Path, image_size: int = 32, data_seed: int = 0) -> I
     x = np.stack([np.asarray(p.convert("L" if channels == 1 else "RGB"), dtype=np.float32) / 255.0 for p in images])
     x = x[:, None] if channels == 1 else x.transpose(0, 3, 1, 2)
     return split_normalised(f"folder:{root}", x, np.asarray(labels, dtype=np.int64), label + 1, data_seed)
+
+
+@IMAGE_DATASETS.register("folder")
+def _folder(path: str, seed: int, image_size: int, data_seed: int) -> ImageData:
+    if not path:
+        raise DataError("folder needs its path: --data folder:DIR (one subfolder of images per class)")
+    return load_image_folder(Path(path), image_size, data_seed)

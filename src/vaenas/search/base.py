@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
+from vaenas.search.option_rules import Option
 from vaenas.spaces.base import Arch, SearchSpace
-
-if TYPE_CHECKING:
-    from vaenas.search.options import Option
 
 Score = float | tuple[float, ...]
 """What a strategy is told of a successful trial: one higher-is-better value, or one per
