@@ -11,6 +11,8 @@ import pytest
 
 ray = pytest.importorskip("ray")
 
+import vaenas  # noqa: E402
+from vaenas.spaces import make_space  # noqa: E402
 from vaenas.study import ConfiguredStudy, StudyConfig  # noqa: E402
 
 pytestmark = pytest.mark.ray
@@ -93,3 +95,28 @@ def test_ray_workers_prune_through_the_journal(local_ray, tmp_path):
     assert result.n_pruned == statuses.count("pruned") >= 1
     with sqlite3.connect(tmp_path / "study.db") as db:
         assert db.execute("SELECT COUNT(*) FROM intermediate").fetchone()[0] >= 8  # every trial reported epoch 1
+
+
+@pytest.mark.parametrize("share, capacity", [(1, 2), (0.5, 4)])
+def test_ray_gives_each_trial_its_share_of_the_logical_gpus(tmp_path, share, capacity):
+    """A Ray instance with 2 logical GPUs: each trial sees exactly the GPU ids Ray gave
+    it; at 1 GPU per trial two trials that run at once never share one, at 0.5 two do."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from gpu_probe import which_gpu
+
+    ray.init(num_cpus=4, num_gpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        study = vaenas.create_study(space=make_space("macro"), strategy="rs")
+        study.optimize(which_gpu, n_trials=2 * capacity, executor="ray", gpus_per_trial=share)
+    finally:
+        ray.shutdown()
+    trials = study.trials
+    assert all(len(t.metrics["ray_gpu_ids"]) == 1 for t in trials)
+    assert all(t.metrics["visible"] == t.metrics["ray_gpu_ids"][0] for t in trials)
+    overlapping = [(a, b) for i, a in enumerate(trials) for b in trials[i + 1:]
+                   if a.metrics["start"] < b.metrics["end"] and b.metrics["start"] < a.metrics["end"]]
+    assert overlapping
+    shared = [a.metrics["visible"] == b.metrics["visible"] for a, b in overlapping]
+    assert not any(shared) if share == 1 else any(shared)

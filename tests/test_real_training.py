@@ -119,3 +119,44 @@ def test_arrays_from_python_reach_the_pool_workers(tmp_path):
         assert all(0 <= t.value <= 100 for t in study.trials)
     with pytest.raises(DataError):
         ImageData.from_arrays(x[:10], y[:9])
+
+
+def _overlapping(trials):
+    return [(a, b) for i, a in enumerate(trials) for b in trials[i + 1:]
+            if a.metrics["start"] < b.metrics["end"] and b.metrics["start"] < a.metrics["end"]]
+
+
+@pytest.mark.parametrize("share, capacity", [(1, 2), (0.5, 4)])
+def test_the_pool_pins_each_worker_to_its_gpu(tmp_path, monkeypatch, share, capacity):
+    """Two GPUs faked: one worker per GPU at 1, two per GPU at 0.5, each worker always
+    seeing the same one GPU; trials that overlap never share a GPU at 1."""
+    from gpu_probe import which_gpu
+
+    from vaenas.study.executors import gpu_slots
+
+    monkeypatch.setattr(gpu_slots, "visible_gpus", lambda: 2)
+    study = vaenas.create_study(space=make_space("macro"), strategy="rs")
+    study.optimize(which_gpu, n_trials=2 * capacity, gpus_per_trial=share)
+    trials = study.trials
+    seen = {t.metrics["pid"]: t.metrics["visible"] for t in trials}
+    assert sorted(set(seen.values())) == ["0", "1"] and len(seen) == capacity
+    assert all(t.metrics["visible"] == seen[t.metrics["pid"]] for t in trials)  # pinned for life
+    if share == 1:
+        assert all(a.metrics["visible"] != b.metrics["visible"] for a, b in _overlapping(trials))
+
+
+def test_gpus_per_trial_without_a_gpu_is_one_line(tmp_path):
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    from gpu_probe import which_gpu
+
+    with vaenas.create_study(space=make_space("macro"), strategy="rs") as study:
+        with pytest.raises(InvalidArgumentError, match="needs a GPU"):
+            study.optimize(which_gpu, n_trials=1, gpus_per_trial=0.5)
+        for bad in (0, -1, 1.5, float("nan"), "1"):
+            with pytest.raises(InvalidArgumentError, match="gpus per trial"):
+                study.optimize(which_gpu, n_trials=1, gpus_per_trial=bad)
+        assert study.trials == []
+    result = runner.invoke(app, ["search", "--space", "macro", "--objective", "classifier", "--gpus-per-trial", "1",
+                                 "--budget", "2", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "needs a GPU" in result.output and len(result.output.strip().splitlines()) == 1

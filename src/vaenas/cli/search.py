@@ -79,6 +79,11 @@ def search(
         str | None,
         typer.Option(help="Where trials run: inprocess, pool or ray; default inprocess, pool when --workers > 1."),
     ] = None,
+    gpus_per_trial: Annotated[
+        float | None,
+        typer.Option(help="GPUs each trial trains on (0.5: two trials share one); sizes how many run at once "
+                     "(pool by default, or --executor ray)."),
+    ] = None,
     ray_address: Annotated[
         str | None, typer.Option(help="Address of an existing Ray cluster (with --executor ray).")
     ] = None,
@@ -113,11 +118,11 @@ def search(
     check_workers(workers)
     if ray_address and executor not in (None, "ray"):
         raise InvalidArgumentError("--ray-address goes with --executor ray")
-    executor = executor or ("ray" if ray_address else default_executor(workers))
+    executor = executor or ("ray" if ray_address else "pool" if gpus_per_trial else default_executor(workers))
     with progress_bars() as progress, saved_on_interrupt(f"the study in {out} is saved; run the same command to resume it"):
         study = ConfiguredStudy(
             config, out, executor=executor, workers=workers if workers > 1 else None, address=ray_address,
-            on_pretrain_epoch=pretraining_bar(progress, config.space),
+            on_pretrain_epoch=pretraining_bar(progress, config.space), gpus_per_trial=gpus_per_trial,
         )
         task = progress.add_task(f"{strategy} on {out.name}", total=budget, status="")
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from vaenas.study.config import StudyConfig
 from vaenas.study.create import create_study
+from vaenas.errors import InvalidArgumentError
+from vaenas.study.executors.gpu_slots import check_gpus_per_trial, pool_slots, visible_gpus
 from vaenas.study.executors.registry import EXECUTORS
 from vaenas.study.pareto import pareto_summary, pareto_view
 from vaenas.study.storages.folder import write_pareto
@@ -32,9 +34,14 @@ class ConfiguredStudy:
     def __init__(
         self, config: StudyConfig, out: Path, executor: str = "inprocess",
         workers: int | None = None, address: str | None = None,
-        on_pretrain_epoch: EpochCallback | None = None,
+        on_pretrain_epoch: EpochCallback | None = None, gpus_per_trial: float | None = None,
     ) -> None:
         EXECUTORS.get(executor)  # an unknown name is refused before anything is built
+        self.gpus_per_trial = check_gpus_per_trial(gpus_per_trial)
+        if self.gpus_per_trial and executor == "inprocess":
+            raise InvalidArgumentError("--gpus-per-trial goes with worker processes: --executor pool or ray")
+        if self.gpus_per_trial and executor == "pool":
+            pool_slots(self.gpus_per_trial, visible_gpus())  # no GPU here: one line before anything slow
         self.config, self.out = config, Path(out)
         self.space, self.objective = config.check()
         self.vae = config.pretrained_vae(self.space, on_pretrain_epoch)
@@ -51,7 +58,8 @@ class ConfiguredStudy:
             pruner=config.make_pruner(), evaluation=config.evaluation(), max_retries=config.max_retries,
         ) as study:
             self.study = study
-            study.run_until(config.budget, self.objective, config, self.executor_name, self.workers, self.address, progress)
+            study.run_until(config.budget, self.objective, config, self.executor_name, self.workers, self.address, progress,
+                            self.gpus_per_trial)
             rows = study.storage.trials()  # architectures as strings, for the result files
             best = study.best_trial
             view = pareto_view(rows, study.criteria) if study.criteria else None

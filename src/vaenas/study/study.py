@@ -26,6 +26,7 @@ from vaenas.study.arguments import (
     check_timeout,
     check_workers,
 )
+from vaenas.study.executors.gpu_slots import check_gpus_per_trial
 from vaenas.study.executors.base import BuiltProblem, Executor, Outcome, Problem, outcome_of
 from vaenas.study.executors.registry import EXECUTORS, ExecutorRequest, default_executor
 from vaenas.study.pareto import Criterion, pareto_view
@@ -333,6 +334,7 @@ class Study:
         progress: ProgressCallback | None = None,
         timeout: float | None = None,
         callbacks: list[TrialCallback] | None = None,
+        gpus_per_trial: float | None = None,
     ) -> None:
         """Runs `n_trials` more trials (unfinished ones of an earlier run first).
 
@@ -340,7 +342,10 @@ class Study:
         an Objective. `executor`: inprocess (default for one worker), pool (default for
         more; the callable must then pickle, i.e. be a module-level function) or ray.
         `timeout`: seconds after which no new trial starts (running ones finish).
-        `callbacks`: fn(study, trial_record) after each finished trial."""
+        `callbacks`: fn(study, trial_record) after each finished trial.
+        `gpus_per_trial`: each trial runs in a worker with that share of a GPU (0.5: two
+        share one) or that many GPUs, pool or Ray (the pool by default); the GPUs size
+        how many run at once."""
         self._check_open()
         check_count("n_trials", n_trials)
         if not isinstance(objective, Objective) and not callable(objective):
@@ -348,8 +353,9 @@ class Study:
                 f"the objective must be a function fn(arch) -> float, got {type(objective).__name__}"
             )
         check_workers(workers)
+        gpus_per_trial = check_gpus_per_trial(gpus_per_trial)
         check_optional_name("executor", executor)
-        executor = executor or default_executor(workers)
+        executor = executor or ("pool" if gpus_per_trial else default_executor(workers))
         EXECUTORS.get(executor)
         check_optional_name("address", address)
         check_callable("progress", progress, "fn(finished, target, best)")
@@ -364,7 +370,7 @@ class Study:
         self._stopped = False
         try:
             self.run_until(self.n_finished + n_trials, objective, BuiltProblem(self.space, objective),
-                           executor, workers, address, progress)
+                           executor, workers, address, progress, gpus_per_trial)
         finally:
             self._callbacks, self._deadline = [], None
 
@@ -377,6 +383,7 @@ class Study:
         workers: int | None = None,
         address: str | None = None,
         progress: ProgressCallback | None = None,
+        gpus_per_trial: float | None = None,
     ) -> None:
         """Runs trials until `target` are finished, or the space is exhausted. `problem`
         is what worker processes rebuild the space and objective from."""
@@ -386,7 +393,9 @@ class Study:
                 "pruning trials that run in other processes needs a storage folder they can all read: "
                 "create the study with storage=DIR, or run with workers=1"
             )
-        request = ExecutorRequest(problem, self.space, objective, workers, address, self.reports)
+        if gpus_per_trial and executor == "inprocess":
+            raise InvalidArgumentError("gpus per trial go with worker processes: the pool or Ray executor")
+        request = ExecutorRequest(problem, self.space, objective, workers, address, self.reports, gpus_per_trial)
         running_executor = EXECUTORS.get(executor)(request)
         self.executor = running_executor
         try:

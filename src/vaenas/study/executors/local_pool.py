@@ -4,6 +4,7 @@ that dies loses only its own trial (which the study then retries)."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
@@ -17,7 +18,10 @@ from vaenas.study.executors.worker_lifetime import die_with_parent
 POLL_SECONDS = 0.2
 
 
-def _worker_main(problem: Problem, tasks: Any, results: Any, reports: ReportSink | None) -> None:
+def _worker_main(problem: Problem, tasks: Any, results: Any, reports: ReportSink | None,
+                 gpus: str | None = None) -> None:
+    if gpus is not None:
+        os.environ["CUDA_VISIBLE_DEVICES"] = gpus  # before CUDA starts in this process: it sees its GPU(s) alone
     import torch
 
     die_with_parent()
@@ -35,23 +39,30 @@ class _Worker:
     process: BaseProcess
     tasks: Any
     trial: int | None = None
+    gpus: str | None = None
+    """The CUDA_VISIBLE_DEVICES it was started with (its replacement gets the same)."""
 
 
 class LocalPoolExecutor(Executor):
-    """`workers` spawned processes, each fed through its own queue."""
+    """`workers` spawned processes, each fed through its own queue. With `gpu_slots`
+    (one CUDA_VISIBLE_DEVICES per worker, `gpu_slots.pool_slots`) there is a worker per
+    slot, pinned to its GPU(s) for its whole life, and `workers` caps their number."""
 
-    def __init__(self, problem: Problem, workers: int, reports: ReportSink | None = None) -> None:
+    def __init__(self, problem: Problem, workers: int, reports: ReportSink | None = None,
+                 gpu_slots: list[str] | None = None) -> None:
         check_workers(workers)
-        self.problem, self.capacity, self.reports = problem, workers, reports
+        slots: list[str | None] = list(gpu_slots)[:workers] if gpu_slots else [None] * workers
+        self.problem, self.capacity, self.reports = problem, len(slots), reports
         self._context = multiprocessing.get_context("spawn")
         self._results = self._context.Queue()
-        self._workers = [self._start() for _ in range(workers)]
+        self._workers = [self._start(slot) for slot in slots]
 
-    def _start(self) -> _Worker:
+    def _start(self, gpus: str | None) -> _Worker:
         tasks = self._context.Queue()
-        process = self._context.Process(target=_worker_main, args=(self.problem, tasks, self._results, self.reports), daemon=True)
+        process = self._context.Process(target=_worker_main, args=(self.problem, tasks, self._results, self.reports, gpus),
+                                        daemon=True)
         process.start()
-        return _Worker(process, tasks)
+        return _Worker(process, tasks, gpus=gpus)
 
     def busy_pids(self) -> dict[int, int]:
         """Process id -> trial number of the workers evaluating right now."""
@@ -91,7 +102,7 @@ class LocalPoolExecutor(Executor):
             if not worker.process.is_alive():
                 if worker.trial is not None:
                     lost.append(Outcome(worker.trial, error=f"worker exited with code {worker.process.exitcode}", lost=True))
-                self._workers[i] = self._start()
+                self._workers[i] = self._start(worker.gpus)
         return lost
 
     def close(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vaenas.errors import MissingExtraError
+from vaenas.errors import InvalidArgumentError, MissingExtraError
 from vaenas.objectives.reporting import ReportSink
 from vaenas.study.executors.base import Executor, Outcome, Problem, evaluate_in_worker
 
@@ -26,8 +26,13 @@ class RayExecutor(Executor):
     comes back as a lost outcome, and the study decides whether to retry it."""
 
     def __init__(
-        self, problem: Problem, address: str | None = None, workers: int | None = None, reports: ReportSink | None = None
+        self, problem: Problem, address: str | None = None, workers: int | None = None, reports: ReportSink | None = None,
+        gpus_per_trial: float | None = None,
     ) -> None:
+        """`gpus_per_trial` (0.5: two trials share a GPU) is what each task asks Ray for;
+        the cluster's GPUs then size how many run at once, and Ray sets each task's
+        CUDA_VISIBLE_DEVICES. The problem (objective and data) goes to Ray's object
+        store once, not with every trial."""
         ray = self._ray = _import_ray()
         self._started_here = not ray.is_initialized()
         if self._started_here:
@@ -37,9 +42,17 @@ class RayExecutor(Executor):
             elif workers:
                 options["num_cpus"] = workers
             ray.init(**options)
-        self.problem, self.reports = problem, reports
-        self.capacity = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-        self._evaluate = ray.remote(max_retries=0, num_cpus=1)(evaluate_in_worker)
+        self.problem, self.reports = ray.put(problem), reports
+        resources = ray.cluster_resources()
+        self.capacity = workers or max(1, int(resources.get("CPU", 1)))
+        gpus = {}
+        if gpus_per_trial:
+            if resources.get("GPU", 0) < gpus_per_trial:
+                raise InvalidArgumentError(f"--gpus-per-trial {gpus_per_trial:g}: the Ray cluster has "
+                                           f"{resources.get('GPU', 0):g} GPU(s)")
+            self.capacity = min(self.capacity, int(resources["GPU"] / gpus_per_trial + 1e-9))
+            gpus = {"num_gpus": gpus_per_trial}
+        self._evaluate = ray.remote(max_retries=0, num_cpus=1, **gpus)(evaluate_in_worker)
         self._running: dict[Any, int] = {}
 
     def submit(self, number: int, arch_text: str) -> None:

@@ -25,6 +25,8 @@ class ExecutorRequest:
     address: str | None = None
     reports: ReportSink | None = None
     """Where trials report intermediate values and learn whether to stop."""
+    gpus_per_trial: float | None = None
+    """A share of a GPU (or whole GPUs) each trial runs on; None: no GPU asked."""
 
 
 EXECUTORS: Registry[Callable[[ExecutorRequest], Executor]] = Registry("executor")
@@ -39,14 +41,19 @@ def _in_process(request: ExecutorRequest) -> Executor:
 def _pool(request: ExecutorRequest) -> Executor:
     from vaenas.study.executors.local_pool import LocalPoolExecutor
 
-    return LocalPoolExecutor(request.problem, request.workers or 2, request.reports)
+    slots = None
+    if request.gpus_per_trial:
+        from vaenas.study.executors.gpu_slots import pool_slots, visible_gpus
+
+        slots = pool_slots(request.gpus_per_trial, visible_gpus())
+    return LocalPoolExecutor(request.problem, request.workers or (len(slots) if slots else 2), request.reports, slots)
 
 
 @EXECUTORS.register("ray")
 def _ray(request: ExecutorRequest) -> Executor:
     from vaenas.study.executors.ray import RayExecutor
 
-    return RayExecutor(request.problem, request.address, request.workers, request.reports)
+    return RayExecutor(request.problem, request.address, request.workers, request.reports, request.gpus_per_trial)
 
 
 def default_executor(workers: int | None) -> str:
