@@ -3,6 +3,8 @@
 import os
 import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 
@@ -86,3 +88,32 @@ def test_unknown_executor_lists_the_valid_ones(tmp_path):
 
     with pytest.raises(UnknownNameError, match="inprocess, pool, ray"):
         ConfiguredStudy(StudyConfig(budget=3), tmp_path, executor="dask")
+
+
+SLOW_STARTING_WORKER = """
+import multiprocessing, os, sys, time
+
+def child(path):
+    open(path, "w").write(str(os.getpid()))
+    time.sleep(2)  # still importing when the parent dies
+    from vaenas.study.executors.worker_lifetime import die_with_parent
+    die_with_parent()
+    time.sleep(60)
+
+if __name__ == "__main__":
+    process = multiprocessing.get_context("spawn").Process(target=child, args=(sys.argv[1],))
+    process.start()
+    while not os.path.exists(sys.argv[1]):
+        time.sleep(0.05)
+    os._exit(0)  # the parent dies while the child starts, with no clean-up (as a SIGKILL)
+"""
+
+
+def test_a_worker_whose_parent_died_while_it_started_exits_too(tmp_path):
+    script, marker = tmp_path / "parent.py", tmp_path / "child.pid"
+    script.write_text(SLOW_STARTING_WORKER)
+    subprocess.run([sys.executable, str(script), str(marker)], check=True, timeout=30)
+    pid = int(marker.read_text())
+    time.sleep(4)  # its start, then a few watch periods
+    assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z", \
+        "a worker outlived a parent that died while it started"
