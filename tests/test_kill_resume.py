@@ -48,3 +48,40 @@ def test_sigkill_mid_study_then_resume(tmp_path, kill_after):
     assert set(survived) <= set(final), "a finished trial was lost or changed"
     assert [r[0] for r in final] == list(range(BUDGET))
     assert len({r[1] for r in final}) == BUDGET
+
+
+ENQUEUE_THEN_DIE = """
+import os, signal, sys
+sys.path.insert(0, {tests!r})
+import vaenas
+from vaenas.spaces import CellSpace
+from library_objective import conv_count
+
+space = CellSpace(n_nodes=3, ops=["skip", "conv1x1", "conv3x3", "pool"])
+study = vaenas.create_study(space=space, strategy="rs", storage={out!r}, seed=4)
+for text in {enqueued!r}:
+    study.enqueue_trial(text)
+
+def die_after_two(study, trial):
+    if study.n_finished == 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+study.optimize(conv_count, n_trials=10, callbacks=[die_after_two])
+"""
+
+
+def test_enqueued_trials_survive_a_sigkill_and_run_first_on_resume(tmp_path):
+    import vaenas
+    from library_objective import conv_count
+    from vaenas.spaces import CellSpace
+
+    space = CellSpace(n_nodes=3, ops=["skip", "conv1x1", "conv3x3", "pool"])
+    enqueued = [space.format(a) for a in list(space.enumerate())[10:15]]
+    script = ENQUEUE_THEN_DIE.format(tests=os.path.dirname(__file__), out=str(tmp_path), enqueued=enqueued)
+    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    with vaenas.create_study(space=space, strategy="rs", storage=tmp_path, seed=4) as study:
+        assert [space.format(t.arch) for t in study.trials] == enqueued[:2]
+        study.optimize(conv_count, n_trials=3)
+        assert [space.format(t.arch) for t in study.trials] == enqueued
+        assert study.storage.queued() == []

@@ -339,3 +339,12 @@ def test_a_progress_function_of_the_wrong_signature_is_refused_before_any_trial(
         with pytest.raises(InvalidArgumentError, match="fn\\(study, trial\\)"):
             study.optimize(conv_count, n_trials=2, callbacks=[conv_count])
         assert study.trials == []
+
+
+def test_a_value_beyond_any_float_is_a_failed_trial_and_a_nul_in_a_path_is_one_line(tmp_path):
+    with vaenas.create_study(space=cells(), strategy="rs", storage=tmp_path / "s") as study:
+        study.tell(("conv3x3", "skip", "pool"), 10**400)
+        (record,) = study.trials
+        assert record.status is TrialStatus.FAILED and "float" in record.metrics["error"]
+    with pytest.raises(InvalidArgumentError, match="NUL"):
+        vaenas.create_study(space=cells(), strategy="rs", storage=str(tmp_path / "a\x00b"))
