@@ -140,6 +140,7 @@ def test_default_search_is_latent_bo(tmp_path, vae_cache):
     assert saved["strategy"] == "bo" and saved["n_trials"] == 12
 
 
+@pytest.mark.heavy
 def test_pretrain_then_map(tmp_path):
     out = tmp_path / "vae"
     result = run("pretrain", "--space", "nb201", "--epochs", "1", "--latent-dim", "8", "--out", str(out))
@@ -165,6 +166,7 @@ def test_map_with_a_corrupt_checkpoint_is_one_line_and_exit_status_2(tmp_path):
     assert result.exit_code == 2 and "not a readable VAE checkpoint" in result.output
 
 
+@pytest.mark.heavy
 def test_end_to_end_bo_search_on_digits_exports_a_model_that_reloads(tmp_path, vae_cache):
     import torch
 
@@ -202,6 +204,7 @@ def test_train_with_a_bad_arch_file_is_one_line_and_exit_status_2(tmp_path):
     assert result.exit_code == 2 and "1 stages separated by '+'" in result.output
 
 
+@pytest.mark.heavy
 def test_ctrl_c_says_the_study_is_saved_exits_130_and_resume_goes_on(tmp_path):
     import signal
     import sqlite3

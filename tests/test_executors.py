@@ -12,6 +12,8 @@ import pytest
 
 from vaenas.study import ConfiguredStudy, StudyConfig
 
+pytestmark = pytest.mark.heavy  # subprocesses, kills and end-to-end runs: CI runs them after the default suite
+
 MACRO = dict(space="macro", objective="classifier", dataset="digits", strategy="rs")
 
 
@@ -92,6 +94,7 @@ def test_unknown_executor_lists_the_valid_ones(tmp_path):
 
 SLOW_STARTING_WORKER = """
 import multiprocessing, os, sys, time
+
 
 def child(path):
     open(path, "w").write(str(os.getpid()))

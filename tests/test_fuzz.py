@@ -380,6 +380,7 @@ def _edit_state(path, kind, edit):
     torch.save(state, path)
 
 
+@pytest.mark.heavy
 @FUZZ
 @given(edit=STATE_EDITS)
 def test_random_edits_of_a_learned_state(tmp_path_factory, learned_folder, edit):

@@ -8,6 +8,8 @@ from vaenas.search import make_strategy
 from vaenas.spaces import make_space
 from vaenas.vae import ArchVAE, VAEConfig
 
+pytestmark = pytest.mark.heavy  # subprocesses, kills and end-to-end runs: CI runs them after the default suite
+
 SPACE = make_space("macro")
 
 

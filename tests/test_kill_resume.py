@@ -10,6 +10,8 @@ import time
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.heavy  # subprocesses, kills and end-to-end runs: CI runs them after the default suite
+
 BUDGET = 15_625  # the whole space: a few seconds, long enough to be killed mid-study
 
 
@@ -56,6 +58,7 @@ sys.path.insert(0, {tests!r})
 import vaenas
 from vaenas.spaces import CellSpace
 from library_objective import conv_count
+
 
 space = CellSpace(n_nodes=3, ops=["skip", "conv1x1", "conv3x3", "pool"])
 study = vaenas.create_study(space=space, strategy="rs", storage={out!r}, seed=4)

@@ -18,6 +18,7 @@ def build(name, vae, seed=0):
 
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n == "bo-retrain" else n for n in MODEL_BASED])
 def test_distinct_and_reproducible(name, nb201_vae):
     """bo-retrain's case (28 s) is slow: tests/test_vae_loop.py checks that it proposes the
@@ -227,6 +228,7 @@ def test_grad_decodes_ascended_latents_into_new_architectures(nb201_vae):
     assert len({SPACE.key(a) for a in asked}) == 20 and strategy._predictor is not None
 
 
+@pytest.mark.heavy
 def test_latent_study_resumes_with_replayed_trials(tmp_path, vae_cache):
     config = StudyConfig(strategy="bo", budget=15, seed=0, vae_cache=str(vae_cache))
     ConfiguredStudy(config, tmp_path).run()

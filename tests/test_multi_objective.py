@@ -140,6 +140,7 @@ def test_a_multi_objective_study_keeps_its_front_and_resumes(tmp_path):
     assert [c["name"] for c in pareto["criteria"]] == ["accuracy", "latency"] and pareto["front"] == saved["front"]
 
 
+@pytest.mark.heavy
 def test_compare_reports_hypervolume_against_the_true_front(tmp_path, nbgraph_cache):
     cache, _ = nbgraph_cache
     out = tmp_path / "c"

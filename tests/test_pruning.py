@@ -191,6 +191,7 @@ with vaenas.create_study(space=space, strategy="rs", seed=7, pruner="asha", stor
 """
 
 
+@pytest.mark.heavy
 def test_a_study_killed_mid_rung_resumes_to_the_decisions_of_an_uninterrupted_one(tmp_path):
     script = tmp_path / "study.py"
     script.write_text(SCRIPT.format(ops=OPS))

@@ -126,6 +126,7 @@ def _overlapping(trials):
             if a.metrics["start"] < b.metrics["end"] and b.metrics["start"] < a.metrics["end"]]
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize("share, capacity", [(1, 2), (0.5, 4)])
 def test_the_pool_pins_each_worker_to_its_gpu(tmp_path, monkeypatch, share, capacity):
     """Two GPUs faked: one worker per GPU at 1, two per GPU at 0.5, each worker always

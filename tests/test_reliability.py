@@ -112,6 +112,7 @@ def _children(pid):
     return [int(p) for p in found]
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
 def test_compare_killed_leaves_no_worker_and_the_same_command_resumes(tmp_path, sig):
     cmd = [sys.executable, "-m", "vaenas", "compare", "--strategies", "rs,re", "--seeds", "2", "--budget", "15000",

@@ -63,6 +63,7 @@ def test_a_saved_supernet_loads_and_a_damaged_one_is_one_error(tmp_path):
         make_objective("supernet")
 
 
+@pytest.mark.heavy
 def test_train_a_supernet_search_through_it_and_retrain_the_top(tmp_path):
     runner = CliRunner()
     trained = runner.invoke(app, ["supernet", "--data", "synthetic", "--epochs", "1", "--out", str(tmp_path / "net")])

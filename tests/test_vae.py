@@ -131,6 +131,7 @@ def test_training_does_not_depend_on_the_callers_thread_count():
     assert all(torch.equal(weights[0][name], weights[1][name]) for name in weights[0])
 
 
+@pytest.mark.heavy
 def test_quality_metrics_on_nb201_subset():
     space = make_space("nb201")
     rng = np.random.default_rng(0)
@@ -145,6 +146,7 @@ def test_quality_metrics_on_nb201_subset():
     assert 0 < quality.novelty <= 1 and 0 < quality.uniqueness <= 1
 
 
+@pytest.mark.heavy
 def test_pretrain_reports_every_metric_on_the_held_out_tenth():
     vae, metrics = pretrain(TOY, VAEConfig(epochs=40, batch_size=32))
     assert metrics["n_train"] + metrics["n_held_out"] == TOY.size

@@ -12,6 +12,8 @@ from vaenas.spaces import CellSpace, make_space
 from vaenas.vae import ArchVAE, VAEConfig, cached_vae
 from vaenas.vae.weighted_retraining import rank_weights, weighted_retrain
 
+pytestmark = pytest.mark.heavy  # subprocesses, kills and end-to-end runs: CI runs them after the default suite
+
 SPACE = CellSpace(n_nodes=3, ops=["skip", "conv3x3", "pool", "conv1x1"])
 
 
