@@ -7,9 +7,9 @@ device and data, on the CPU and on each GPU precision, with GPU memory.
 Data: a CIFAR-10-sized synthetic set (3x32x32, 10 classes). Each (device, precision)
 trains every candidate for one epoch through `ClassifierObjective` and through the plain
 loop, alternating; the ratio of their medians is the overhead (target at least 0.9 on
-the GPU with bf16). Without a GPU it runs the CPU part and says in one line what it
-skipped. Not built yet, and said so when it runs: `--gpus-per-trial` searches and Ray's
-`num_gpus` (issue 44, parts 3 and 4).
+the GPU with bf16). With a GPU it then runs a 4-trial search with `gpus_per_trial=0.5`
+on the process pool, and one on a local Ray instance when Ray is installed. Without a GPU
+it runs the CPU part and says in one line what it skipped.
 """
 
 from __future__ import annotations
@@ -86,6 +86,34 @@ def measure(device: str, precision: str, images: int, repeats: int) -> dict:
     return {"rows": rows}
 
 
+def shared_gpu_search(executor: str) -> dict:
+    """4 trials at half a GPU each on `executor`: which GPU each trial saw, and seconds."""
+    import vaenas
+
+    if executor == "ray":
+        try:
+            import ray
+        except ImportError:
+            print("skipped: the Ray search (Ray is not installed: pip install 'vaenas[ray]')")
+            return {}
+        ray.init(num_gpus=torch.cuda.device_count(), include_dashboard=False, log_to_driver=False)
+    data = make_synthetic(n=2048, shape=(3, 32, 32), n_classes=10, seed=0)
+    objective = ClassifierObjective(data=data, epochs=1, device="auto", precision="auto")
+    started = time.perf_counter()
+    try:
+        study = vaenas.create_study(space="macro", strategy="rs")
+        study.optimize(objective, n_trials=4, executor=executor, gpus_per_trial=0.5)
+    finally:
+        if executor == "ray":
+            ray.shutdown()
+    seconds = time.perf_counter() - started
+    statuses = [t.status.value for t in study.trials]
+    speeds = [t.metrics.get("images_per_second") for t in study.trials]
+    print(f"gpus_per_trial 0.5 on {executor}: {statuses.count('complete')}/4 complete in {seconds:.1f} s, "
+          f"images per second {speeds}", flush=True)
+    return {"executor": executor, "seconds": round(seconds, 1), "statuses": statuses, "images_per_second": speeds}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=10_000)
@@ -100,9 +128,10 @@ def main() -> None:
         print(f"GPU: {name}, {torch.cuda.device_count()} device(s), torch {torch.__version__}, CUDA {torch.version.cuda}")
         precisions = ["fp32", "fp16"] + (["bf16"] if torch.cuda.is_bf16_supported() else [])
         runs += [measure("cuda", p, args.images, args.repeats) for p in precisions]
+        runs += [shared_gpu_search("pool"), shared_gpu_search("ray")]
     else:
-        print(f"skipped: the GPU part (torch {torch.__version__} sees no CUDA GPU here); the CPU part ran")
-    print("skipped: a --gpus-per-trial 0.5 search and a Ray run with num_gpus (not built yet: issue 44 parts 3-4)")
+        print(f"skipped: the GPU part and the gpus_per_trial searches (torch {torch.__version__} sees no CUDA GPU "
+              "here); the CPU part ran")
     print(f"done in {time.perf_counter() - started:.0f} s")
     save_result(args.out, {"provenance": provenance(), "runs": runs})
 

@@ -388,10 +388,10 @@ class Study:
         """Runs trials until `target` are finished, or the space is exhausted. `problem`
         is what worker processes rebuild the space and objective from."""
         check_workers(workers)
-        if executor != "inprocess" and not isinstance(self.pruner, NoPruner) and self.reports.journal is None:
+        if executor == "pool" and not isinstance(self.pruner, NoPruner) and self.reports.journal is None:
             raise InvalidArgumentError(
-                "pruning trials that run in other processes needs a storage folder they can all read: "
-                "create the study with storage=DIR, or run with workers=1"
+                "pruning trials that run in pool workers needs a storage folder they can all read: "
+                "create the study with storage=DIR, run with workers=1, or use the ray executor"
             )
         if gpus_per_trial and executor == "inprocess":
             raise InvalidArgumentError("gpus per trial go with worker processes: the pool or Ray executor")

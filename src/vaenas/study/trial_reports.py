@@ -19,9 +19,11 @@ _OPENED: dict[str, Storage] = {}
 
 
 class TrialReports:
-    """A ReportSink over a study's storage. `journal` is the storage's file, for worker
-    processes; without one (an in-memory study) reports made in other processes are
-    kept by no one, and pruning there is refused when the study starts."""
+    """A ReportSink over a study's storage. `journal` is the storage's file, for the
+    process pool's workers (on this machine); without one (an in-memory study) reports
+    made in pool workers are kept by no one, and pruning there is refused when the study
+    starts. Ray workers never get it: they report to the study's hub actor
+    (executors/report_hub.py), which may run on any node."""
 
     def __init__(self, pruner: Pruner | None, maximize: bool, storage: Storage, journal: Path | None = None) -> None:
         self.pruner = pruner or NoPruner()
@@ -30,6 +32,13 @@ class TrialReports:
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_storage": None}  # a worker opens the journal itself
+
+    @property
+    def storage(self) -> Storage:
+        """The study's own storage (in the study's process)."""
+        store = self._store()
+        assert store is not None, "a worker has no storage of its own"
+        return store
 
     def _store(self) -> Storage | None:
         if self._storage is None and self.journal is not None:

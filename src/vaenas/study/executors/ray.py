@@ -7,6 +7,10 @@ from typing import Any
 from vaenas.errors import InvalidArgumentError, MissingExtraError
 from vaenas.objectives.reporting import ReportSink
 from vaenas.study.executors.base import Executor, Outcome, Problem, evaluate_in_worker
+from vaenas.study.executors.report_hub import HubReports, ReportHub
+from vaenas.study.pruners import NoPruner
+from vaenas.study.storages.base import TrialStatus
+from vaenas.study.trial_reports import TrialReports
 
 POLL_SECONDS = 1.0
 
@@ -54,9 +58,24 @@ class RayExecutor(Executor):
             gpus = {"num_gpus": gpus_per_trial}
         self._evaluate = ray.remote(max_retries=0, num_cpus=1, **gpus)(evaluate_in_worker)
         self._running: dict[Any, int] = {}
+        self._journal, self._hub = self._report_hub(reports)
+        self._worker_reports = HubReports(self._hub) if self._hub is not None else None
+
+    def _report_hub(self, reports: ReportSink | None) -> tuple[TrialReports | None, Any]:
+        """The hub actor that keeps reports and decides pruning for the workers, seeded
+        with what the journal holds; none when nothing prunes."""
+        if not isinstance(reports, TrialReports) or isinstance(reports.pruner, NoPruner):
+            return None, None
+        store = reports.storage
+        hub = self._ray.remote(num_cpus=0)(ReportHub).remote(
+            reports.pruner, reports.maximize, store.intermediate_values(), {t.number: t.status for t in store.trials()}
+        )
+        return reports, hub
 
     def submit(self, number: int, arch_text: str) -> None:
-        self._running[self._evaluate.remote(self.problem, number, arch_text, self.reports)] = number
+        if self._hub is not None:
+            self._hub.start.remote(number)
+        self._running[self._evaluate.remote(self.problem, number, arch_text, self._worker_reports)] = number
 
     def wait(self) -> list[Outcome]:
         ray = self._ray
@@ -67,10 +86,23 @@ class RayExecutor(Executor):
         for ref in ready:
             number = self._running.pop(ref)
             try:
-                outcomes.append(ray.get(ref))
+                outcome = ray.get(ref)
             except (ray.exceptions.RayError, OSError) as exc:  # worker, actor or node lost
-                outcomes.append(Outcome(number, error=f"{type(exc).__name__}: {exc}".splitlines()[0], lost=True))
+                outcome = Outcome(number, error=f"{type(exc).__name__}: {exc}".splitlines()[0], lost=True)
+            if not outcome.lost:
+                self._journal_reports(outcome)
+            outcomes.append(outcome)
         return outcomes
+
+    def _journal_reports(self, outcome: Outcome) -> None:
+        """The ended trial's reports, from the hub into the journal, before the study
+        finishes its row."""
+        if self._hub is None or self._journal is None:
+            return
+        status = (TrialStatus.FAILED if outcome.evaluation is None
+                  else TrialStatus.PRUNED if outcome.pruned_at is not None else TrialStatus.COMPLETE)
+        for step, value in sorted(self._ray.get(self._hub.finish.remote(outcome.number, status)).items()):
+            self._journal.record(outcome.number, step, value)
 
     def close(self) -> None:
         for ref in self._running:
