@@ -63,11 +63,15 @@ class RayExecutor(Executor):
 
     def _report_hub(self, reports: ReportSink | None) -> tuple[TrialReports | None, Any]:
         """The hub actor that keeps reports and decides pruning for the workers, seeded
-        with what the journal holds; none when nothing prunes."""
+        with what the journal holds, on the study's own node (a lost worker node must
+        not take it along); none when nothing prunes."""
         if not isinstance(reports, TrialReports) or isinstance(reports.pruner, NoPruner):
             return None, None
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+        here = NodeAffinitySchedulingStrategy(node_id=self._ray.get_runtime_context().get_node_id(), soft=True)
         store = reports.storage
-        hub = self._ray.remote(num_cpus=0)(ReportHub).remote(
+        hub = self._ray.remote(num_cpus=0, scheduling_strategy=here)(ReportHub).remote(
             reports.pruner, reports.maximize, store.intermediate_values(), {t.number: t.status for t in store.trials()}
         )
         return reports, hub
