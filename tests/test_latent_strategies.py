@@ -83,6 +83,7 @@ def test_bo_reads_the_node_mean_beside_the_one_hot_by_default(nb201_vae):
     assert np.allclose(x[:, :d], strategy.pool.node_means[[0, 1]])
 
 
+@pytest.mark.heavy
 @pytest.mark.parametrize("features", ["latent", "latent+onehot", "embedding", "onehot"])
 def test_bo_feature_options(nb201_vae, features):
     strategy = make_strategy("bo", SPACE, seed=0, vae=nb201_vae, features=features)
