@@ -104,22 +104,20 @@ class StudyConfig:
         strategy = STRATEGIES.get(self.strategy)
         strategy.check_space(space, checked_settings(self.strategy, strategy, self.strategy_options,
                                                      self.research_options))
-        self.make_pruner()
+        if not isinstance(make_pruner(self.pruner, self.pruner_options), NoPruner) and objective.is_lookup:
+            warnings.warn(f"--pruner {self.pruner} is ignored: objective {self.objective_name!r} is a table lookup "
+                          "and reports no per-epoch values to prune on")
         if self.objectives:
             criteria(self.objectives, objective)
         costs = [m for m, way in objective.metric_directions.items() if way == "minimize"] or ["latency"]
         check_objective_count(self.strategy, strategy, bool(self.objectives), f"--objectives {objective.value_name},{costs[0]}")
 
     def make_pruner(self) -> Pruner:
-        """The pruner named, its options checked; none, with a warning, for a table
-        lookup, which reports no per-epoch values to prune on (so it stays out of the
-        study's identity too)."""
+        """The pruner named, its options checked; none for a table lookup, which reports
+        no per-epoch values to prune on (so it stays out of the study's identity too;
+        `check_names` says so once)."""
         pruner = make_pruner(self.pruner, self.pruner_options)
-        if not isinstance(pruner, NoPruner) and OBJECTIVES.get(self.objective_name).is_lookup:
-            warnings.warn(f"--pruner {self.pruner} is ignored: objective {self.objective_name!r} is a table lookup "
-                          "and reports no per-epoch values to prune on", stacklevel=2)
-            return NoPruner()
-        return pruner
+        return NoPruner() if OBJECTIVES.get(self.objective_name).is_lookup else pruner
 
     def criteria(self) -> list[Criterion] | None:
         """The objectives of a multi-objective study, None for a single-objective one."""
