@@ -8,7 +8,6 @@ from vaenas.errors import InvalidArgumentError, MissingExtraError
 from vaenas.objectives.reporting import ReportSink
 from vaenas.study.executors.base import Executor, Outcome, Problem, evaluate_in_worker
 from vaenas.study.executors.report_hub import HubReports, ReportHub
-from vaenas.study.pruners import NoPruner
 from vaenas.study.storages.base import TrialStatus
 from vaenas.study.trial_reports import TrialReports
 
@@ -46,7 +45,7 @@ class RayExecutor(Executor):
             elif workers:
                 options["num_cpus"] = workers
             ray.init(**options)
-        self.problem, self.reports = ray.put(problem), reports
+        self.problem = ray.put(problem)
         resources = ray.cluster_resources()
         self.capacity = workers or max(1, int(resources.get("CPU", 1)))
         gpus = {}
@@ -58,15 +57,15 @@ class RayExecutor(Executor):
             gpus = {"num_gpus": gpus_per_trial}
         self._evaluate = ray.remote(max_retries=0, num_cpus=1, **gpus)(evaluate_in_worker)
         self._running: dict[Any, int] = {}
-        self._journal, self._hub = self._report_hub(reports)
+        self._reports = reports if isinstance(reports, TrialReports) else None
+        self._hub = self._start_hub(self._reports) if self._reports is not None else None
         self._worker_reports = HubReports(self._hub) if self._hub is not None else None
 
-    def _report_hub(self, reports: ReportSink | None) -> tuple[TrialReports | None, Any]:
-        """The hub actor that keeps reports and decides pruning for the workers, seeded
-        with what the journal holds, on the study's own node (a lost worker node must
-        not take it along); none when nothing prunes."""
-        if not isinstance(reports, TrialReports) or isinstance(reports.pruner, NoPruner):
-            return None, None
+    def _start_hub(self, reports: TrialReports) -> Any:
+        """The hub actor that keeps reports and decides pruning for the workers (with
+        no pruner too: their reports still reach the journal), seeded with what the
+        journal holds, on the study's own node (a lost worker node must not take it
+        along)."""
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
         here = NodeAffinitySchedulingStrategy(node_id=self._ray.get_runtime_context().get_node_id(), soft=True)
@@ -74,7 +73,7 @@ class RayExecutor(Executor):
         hub = self._ray.remote(num_cpus=0, scheduling_strategy=here)(ReportHub).remote(
             reports.pruner, reports.maximize, store.intermediate_values(), {t.number: t.status for t in store.trials()}
         )
-        return reports, hub
+        return hub
 
     def submit(self, number: int, arch_text: str) -> None:
         if self._hub is not None:
@@ -101,12 +100,12 @@ class RayExecutor(Executor):
     def _journal_reports(self, outcome: Outcome) -> None:
         """The ended trial's reports, from the hub into the journal, before the study
         finishes its row."""
-        if self._hub is None or self._journal is None:
+        if self._hub is None or self._reports is None:
             return
         status = (TrialStatus.FAILED if outcome.evaluation is None
                   else TrialStatus.PRUNED if outcome.pruned_at is not None else TrialStatus.COMPLETE)
         for step, value in sorted(self._ray.get(self._hub.finish.remote(outcome.number, status)).items()):
-            self._journal.record(outcome.number, step, value)
+            self._reports.record(outcome.number, step, value)
 
     def close(self) -> None:
         for ref in self._running:
