@@ -9,7 +9,7 @@ from pathlib import Path
 import vaenas
 
 PACKAGE = Path(vaenas.__file__).parent
-LAYERS = {"errors": 0, "registry": 0, "saved_files": 0, "cpu_share": 0, "_experiment_settings": 0, "spaces": 1, "objectives": 2, "proxies": 2, "vae": 3, "search": 4,
+LAYERS = {"errors": 0, "registry": 0, "saved_files": 0, "cpu_share": 0, "constructor_options": 0, "_experiment_settings": 0, "spaces": 1, "objectives": 2, "proxies": 2, "vae": 3, "search": 4,
           "study": 5, "reports": 6, "cli": 7, "console": 8, "__main__": 8}
 
 

@@ -1,8 +1,8 @@
 """Objectives: what an architecture is worth. Importing this package registers every objective."""
 
-import inspect
 from typing import Any
 
+from vaenas.constructor_options import constructor_defaults
 from vaenas.errors import InvalidArgumentError
 
 from vaenas.objectives import (  # noqa: F401  (each module registers its objective)
@@ -38,16 +38,7 @@ def make_objective(name: str, dataset: str | None = None, **options: Any) -> Obj
 def objective_options(cls: type[Objective]) -> list[str]:
     """The keyword options of an objective's constructor, through the `**options` its
     constructors pass up the class chain."""
-    found: list[str] = []
-    for klass in cls.__mro__:
-        if "__init__" not in vars(klass):
-            continue
-        parameters = inspect.signature(vars(klass)["__init__"]).parameters.values()
-        found += [p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-                  and p.name not in ("self", "dataset") and p.name not in found]
-        if not any(p.kind is p.VAR_KEYWORD for p in parameters):
-            break
-    return found
+    return list(constructor_defaults(cls, ("self", "dataset")))
 
 
 __all__ = ["OBJECTIVES", "OPTIMUM_TOLERANCE", "Evaluation", "FunctionObjective", "Objective", "load_model", "make_objective"]

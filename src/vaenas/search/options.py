@@ -3,10 +3,10 @@ config (`--strategy-option acquisition=ucb`), checked before the strategy is bui
 
 from __future__ import annotations
 
-import inspect
 import json
 from typing import Any
 
+from vaenas.constructor_options import constructor_defaults
 from vaenas.errors import InvalidArgumentError
 from vaenas.search.base import Strategy
 from vaenas.search.option_rules import Option, OptionRule, at_least, between, one_of
@@ -32,18 +32,7 @@ def strategy_options(cls: type[Strategy]) -> dict[str, Any]:
     """Every constructor setting -> its default, research settings included: from the
     constructors of `cls` and of the base classes it passes `**options` on to (a latent
     strategy's n_init, pool_size ...)."""
-    options: dict[str, Any] = {}
-    fixed = getattr(cls, "fixed_options", ())
-    for klass in cls.__mro__:
-        if "__init__" not in vars(klass):
-            continue
-        parameters = inspect.signature(vars(klass)["__init__"]).parameters.values()
-        for p in parameters:
-            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in (*NOT_OPTIONS, *fixed):
-                options.setdefault(p.name, p.default)
-        if not any(p.kind is p.VAR_KEYWORD for p in parameters):
-            break
-    return options
+    return constructor_defaults(cls, (*NOT_OPTIONS, *getattr(cls, "fixed_options", ())))
 
 
 def public_defaults(cls: type[Strategy]) -> dict[str, Any]:
