@@ -41,10 +41,6 @@ class Placement:
         """A gradient scaler for fp16 (small gradients underflow in half precision)."""
         return torch.amp.GradScaler(self.device.type) if self.precision == "fp16" else None
 
-    @property
-    def name(self) -> str:
-        return f"{self.device} {self.precision}"
-
 
 def resolve_device(spec: str = "auto") -> torch.device:
     """The device a user names, checked to exist here (one line otherwise)."""

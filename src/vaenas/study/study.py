@@ -26,8 +26,8 @@ from vaenas.study.arguments import (
     check_timeout,
     check_workers,
 )
-from vaenas.study.executors.gpu_slots import check_gpus_per_trial
 from vaenas.study.executors.base import BuiltProblem, Executor, Outcome, Problem, outcome_of
+from vaenas.study.executors.gpu_slots import check_gpus_per_trial
 from vaenas.study.executors.registry import EXECUTORS, ExecutorRequest, default_executor
 from vaenas.study.pareto import Criterion, pareto_view
 from vaenas.study.pruners import NoPruner, Pruner
