@@ -24,6 +24,7 @@ from provenance import provenance, save_result
 from torch import nn
 
 from vaenas.objectives.classifier import ClassifierObjective
+from vaenas.objectives import device as device_module
 from vaenas.objectives.device import placement
 from vaenas.objectives.image_data import make_synthetic
 from vaenas.objectives.networks import build_classifier
@@ -128,6 +129,9 @@ def main() -> None:
         print(f"GPU: {name}, {torch.cuda.device_count()} device(s), torch {torch.__version__}, CUDA {torch.version.cuda}")
         precisions = ["fp32", "fp16"] + (["bf16"] if torch.cuda.is_bf16_supported() else [])
         runs += [measure("cuda", p, args.images, args.repeats) for p in precisions]
+        device_module.DATA_SHARE = 0.0  # the path of a training set too big for the GPU: batches streamed, pinned
+        print("data streamed from pinned CPU memory:")
+        runs.append({**measure("cuda", precisions[-1], args.images, args.repeats), "data": "streamed"})
         runs += [shared_gpu_search("pool"), shared_gpu_search("ray")]
     else:
         print(f"skipped: the GPU part and the gpus_per_trial searches (torch {torch.__version__} sees no CUDA GPU "

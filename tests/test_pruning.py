@@ -12,7 +12,7 @@ import time
 import pytest
 
 import vaenas
-from pruning_objective import OP_WORTH, learning_curve
+from pruning_objective import OP_WORTH, curve_away_from_the_journal, learning_curve
 from vaenas.errors import InvalidArgumentError
 from vaenas.spaces import CellSpace
 from vaenas.study import TrialStatus
@@ -170,14 +170,20 @@ def test_a_pool_worker_makes_the_decisions_of_the_study_process(tmp_path):
     assert runs["pool"] == runs["inprocess"] and any(status == "pruned" for _, status, _ in runs["pool"])
 
 
-def test_two_pool_workers_prune_through_the_journal(tmp_path):
-    with vaenas.create_study(space=cells(), strategy="rs", seed=4, pruner="asha", storage=tmp_path) as study:
-        study.optimize(learning_curve, n_trials=16, workers=2)
-        statuses = [t.status for t in study.trials]
-        assert len(statuses) == 16 and R not in statuses and P in statuses
-    with vaenas.create_study(space=cells(), strategy="rs", seed=4, pruner="asha") as memory:
-        with pytest.raises(InvalidArgumentError, match="storage folder"):
-            memory.optimize(learning_curve, n_trials=2, workers=2)
+def test_two_pool_workers_prune_through_the_study_never_the_journal(tmp_path):
+    """Workers report to the study's hub and never open the journal (the objective fails
+    if it finds the journal open in its process); the study journals every report up to
+    the step where a trial stopped, in memory as on disk."""
+    for storage in (tmp_path, None):
+        with vaenas.create_study(space=cells(), strategy="rs", seed=4, pruner="asha", storage=storage) as study:
+            study.optimize(curve_away_from_the_journal, n_trials=16, workers=2)
+            reports = study.storage.intermediate_values()
+            trials = study.trials
+        assert len(trials) == 16 and all(t.status in (C, P) for t in trials) and any(t.status is P for t in trials)
+        for t in trials:
+            last = max(reports[t.number])
+            assert sorted(reports[t.number]) == list(range(1, last + 1))
+            assert last == 8 if t.status is C else t.value == reports[t.number][last]
 
 
 SCRIPT = """

@@ -16,6 +16,9 @@ from vaenas.errors import InvalidArgumentError
 
 DEVICES = ("auto", "cpu", "cuda", "cuda:N", "mps")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+DATA_SHARE = 0.25
+"""At most this share of a GPU's free memory holds a training set; the rest is for the
+network, its activations and the other trials sharing the GPU (--gpus-per-trial 0.5)."""
 _DTYPES = {"fp32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
 
 
@@ -36,6 +39,15 @@ class Placement:
         if self.dtype is None:
             return contextlib.nullcontext()
         return torch.autocast(self.device.type, dtype=self.dtype)
+
+    def data_device(self, nbytes: int) -> torch.device:
+        """Where a training set of `nbytes` is kept: on the GPU when it takes at most
+        DATA_SHARE of the GPU's free memory (batches are then cut there, with no copy per
+        step), else in the CPU's pinned memory, each batch copied over asynchronously."""
+        if self.device.type != "cuda":
+            return self.device
+        free, _ = torch.cuda.mem_get_info(self.device)
+        return self.device if nbytes <= DATA_SHARE * free else torch.device("cpu")
 
     def scaler(self) -> torch.amp.GradScaler | None:
         """A gradient scaler for fp16 (small gradients underflow in half precision)."""

@@ -45,24 +45,26 @@ def train(
     place: Placement = CPU_FP32,
 ) -> TrainStats:
     """Adam over shuffled mini-batches on `place`'s device and precision (autocast, and a
-    gradient scaler for fp16); `model`, `x` and `y` are moved there (the data once, so
-    batches are cut on the device). Raises DivergedError on a non-finite loss.
+    gradient scaler for fp16); `model` is moved there, and the data too where it fits
+    (`Placement.data_device`), so batches are cut on the device. Raises DivergedError on a non-finite loss.
     `on_epoch(epoch)` runs after each epoch (from 1), e.g. to validate and report; it may
     raise to stop training (a pruned trial)."""
     generator = torch.Generator().manual_seed(seed)
     model.to(place.device)
-    x, y = x.to(place.device), y.to(place.device)
+    home = place.data_device(x.nbytes + y.nbytes)
+    x, y = x.to(home), y.to(home)  # too big for the GPU: batches are copied one by one (_on)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     scaler = place.scaler()
     model.train()
     started = time.perf_counter()
     loss = torch.tensor(0.0)
     for epoch in range(epochs):
-        order = torch.randperm(len(x), generator=generator).to(place.device)
+        order = torch.randperm(len(x), generator=generator).to(home)
         for start in range(0, len(x), batch_size):
             index = order[start : start + batch_size]
+            xb, yb = _on(x[index], place.device), _on(y[index], place.device)
             with place.autocast():
-                loss = loss_fn(model, x[index], y[index])
+                loss = loss_fn(model, xb, yb)
             optimizer.zero_grad(set_to_none=True)
             if scaler is None:
                 loss.backward()
@@ -78,6 +80,13 @@ def train(
             model.train()
     model.eval()
     return TrainStats(time.perf_counter() - started, epochs * len(x), float(loss.item()))
+
+
+def _on(batch: torch.Tensor, device: torch.device) -> torch.Tensor:
+    """A batch on `device`; from the CPU to a GPU through pinned memory, without waiting."""
+    if batch.device == device:
+        return batch
+    return batch.pin_memory().to(device, non_blocking=True)
 
 
 def batched(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, batch_size: int = 512,

@@ -101,7 +101,7 @@ class Study:
         values lag (none by default)."""
         self.space, self.strategy, self.storage = space, strategy, storage
         self.pruner = pruner or NoPruner()
-        self.reports = TrialReports(self.pruner, maximize, storage, getattr(storage, "path", None))
+        self.reports = TrialReports(self.pruner, maximize, storage)
         self.maximize, self.folder, self.max_retries = maximize, folder, max_retries
         self.criteria = criteria
         self._labels = {k: identity[k] for k in ("objective", "dataset") if k in identity}
@@ -388,11 +388,6 @@ class Study:
         """Runs trials until `target` are finished, or the space is exhausted. `problem`
         is what worker processes rebuild the space and objective from."""
         check_workers(workers)
-        if executor == "pool" and not isinstance(self.pruner, NoPruner) and self.reports.journal is None:
-            raise InvalidArgumentError(
-                "pruning trials that run in pool workers needs a storage folder they can all read: "
-                "create the study with storage=DIR, run with workers=1, or use the ray executor"
-            )
         if gpus_per_trial and executor == "inprocess":
             raise InvalidArgumentError("gpus per trial go with worker processes: the pool or Ray executor")
         request = ExecutorRequest(problem, self.space, objective, workers, address, self.reports, gpus_per_trial)

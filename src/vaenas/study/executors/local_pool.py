@@ -7,13 +7,16 @@ import multiprocessing
 import os
 import queue
 from dataclasses import dataclass
+from multiprocessing.managers import BaseManager
 from multiprocessing.process import BaseProcess
 from typing import Any
 
 from vaenas.objectives.reporting import ReportSink
 from vaenas.study.arguments import check_workers
 from vaenas.study.executors.base import Executor, Outcome, Problem, evaluate_in_worker
+from vaenas.study.executors.report_hub import HubJournal, HubReports, ReportHub, hub_arguments
 from vaenas.study.executors.worker_lifetime import die_with_parent
+from vaenas.study.trial_reports import TrialReports
 
 POLL_SECONDS = 0.2
 
@@ -43,19 +46,37 @@ class _Worker:
     """The CUDA_VISIBLE_DEVICES it was started with (its replacement gets the same)."""
 
 
+class _HubManager(BaseManager):
+    """Serves the study's ReportHub from a process of its own to the pool's workers."""
+
+
+_HubManager.register("ReportHub", ReportHub)
+
+
 class LocalPoolExecutor(Executor):
     """`workers` spawned processes, each fed through its own queue. With `gpu_slots`
     (one CUDA_VISIBLE_DEVICES per worker, `gpu_slots.pool_slots`) there is a worker per
-    slot, pinned to its GPU(s) for its whole life, and `workers` caps their number."""
+    slot, pinned to its GPU(s) for its whole life, and `workers` caps their number.
+    Workers report to a hub (report_hub.py), never to the journal."""
 
     def __init__(self, problem: Problem, workers: int, reports: ReportSink | None = None,
                  gpu_slots: list[str] | None = None) -> None:
         check_workers(workers)
         slots: list[str | None] = list(gpu_slots)[:workers] if gpu_slots else [None] * workers
-        self.problem, self.capacity, self.reports = problem, len(slots), reports
+        self.problem, self.capacity = problem, len(slots)
         self._context = multiprocessing.get_context("spawn")
+        self._manager: _HubManager | None = None
+        self.reports, self._journal = self._start_hub(reports)
         self._results = self._context.Queue()
         self._workers = [self._start(slot) for slot in slots]
+
+    def _start_hub(self, reports: ReportSink | None) -> tuple[ReportSink | None, HubJournal | None]:
+        if not isinstance(reports, TrialReports):
+            return reports, None
+        self._manager = _HubManager(ctx=self._context)
+        self._manager.start(die_with_parent)
+        client = HubReports(self._manager.ReportHub(*hub_arguments(reports)), ray_actor=False)  # type: ignore[attr-defined]
+        return client, HubJournal(reports, client)
 
     def _start(self, gpus: str | None) -> _Worker:
         tasks = self._context.Queue()
@@ -71,12 +92,18 @@ class LocalPoolExecutor(Executor):
     def submit(self, number: int, arch_text: str) -> None:
         worker = next(w for w in self._workers if w.trial is None)
         worker.trial = number
+        if self._journal is not None:
+            self._journal.start(number)
         worker.tasks.put((number, arch_text))
 
     def wait(self) -> list[Outcome]:
         while True:
             outcomes = self._drain()
             outcomes += self._replace_dead_workers()
+            if self._journal is not None:
+                self._journal.journal_new()
+                for outcome in outcomes:
+                    self._journal.journal_ended(outcome)
             if outcomes:
                 return outcomes
 
@@ -113,3 +140,5 @@ class LocalPoolExecutor(Executor):
             worker.process.join(timeout=5)
             if worker.process.is_alive():
                 worker.process.kill()
+        if self._manager is not None:
+            self._manager.shutdown()

@@ -7,8 +7,7 @@ from typing import Any
 from vaenas.errors import InvalidArgumentError, MissingExtraError
 from vaenas.objectives.reporting import ReportSink
 from vaenas.study.executors.base import Executor, Outcome, Problem, evaluate_in_worker
-from vaenas.study.executors.report_hub import HubReports, ReportHub
-from vaenas.study.storages.base import TrialStatus
+from vaenas.study.executors.report_hub import HubJournal, HubReports, ReportHub, hub_arguments
 from vaenas.study.trial_reports import TrialReports
 
 POLL_SECONDS = 1.0
@@ -57,27 +56,24 @@ class RayExecutor(Executor):
             gpus = {"num_gpus": gpus_per_trial}
         self._evaluate = ray.remote(max_retries=0, num_cpus=1, **gpus)(evaluate_in_worker)
         self._running: dict[Any, int] = {}
-        self._reports = reports if isinstance(reports, TrialReports) else None
-        self._hub = self._start_hub(self._reports) if self._reports is not None else None
-        self._worker_reports = HubReports(self._hub) if self._hub is not None else None
+        self._worker_reports, self._journal = self._start_hub(reports)
 
-    def _start_hub(self, reports: TrialReports) -> Any:
+    def _start_hub(self, reports: ReportSink | None) -> tuple[HubReports | None, HubJournal | None]:
         """The hub actor that keeps reports and decides pruning for the workers (with
-        no pruner too: their reports still reach the journal), seeded with what the
-        journal holds, on the study's own node (a lost worker node must not take it
-        along)."""
+        no pruner too: their reports still reach the journal), on the study's own node
+        (a lost worker node must not take it along)."""
+        if not isinstance(reports, TrialReports):
+            return None, None
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
         here = NodeAffinitySchedulingStrategy(node_id=self._ray.get_runtime_context().get_node_id(), soft=True)
-        store = reports.storage
-        hub = self._ray.remote(num_cpus=0, scheduling_strategy=here)(ReportHub).remote(
-            reports.pruner, reports.maximize, store.intermediate_values(), {t.number: t.status for t in store.trials()}
-        )
-        return hub
+        hub = self._ray.remote(num_cpus=0, scheduling_strategy=here)(ReportHub).remote(*hub_arguments(reports))
+        client = HubReports(hub, ray_actor=True)
+        return client, HubJournal(reports, client)
 
     def submit(self, number: int, arch_text: str) -> None:
-        if self._hub is not None:
-            self._hub.start.remote(number)
+        if self._journal is not None:
+            self._journal.start(number)
         self._running[self._evaluate.remote(self.problem, number, arch_text, self._worker_reports)] = number
 
     def wait(self) -> list[Outcome]:
@@ -85,6 +81,8 @@ class RayExecutor(Executor):
         ready: list[Any] = []
         while not ready:
             ready, _ = ray.wait(list(self._running), num_returns=1, timeout=POLL_SECONDS)
+            if self._journal is not None:
+                self._journal.journal_new()
         outcomes = []
         for ref in ready:
             number = self._running.pop(ref)
@@ -92,20 +90,10 @@ class RayExecutor(Executor):
                 outcome = ray.get(ref)
             except (ray.exceptions.RayError, OSError) as exc:  # worker, actor or node lost
                 outcome = Outcome(number, error=f"{type(exc).__name__}: {exc}".splitlines()[0], lost=True)
-            if not outcome.lost:
-                self._journal_reports(outcome)
+            if self._journal is not None:
+                self._journal.journal_ended(outcome)
             outcomes.append(outcome)
         return outcomes
-
-    def _journal_reports(self, outcome: Outcome) -> None:
-        """The ended trial's reports, from the hub into the journal, before the study
-        finishes its row."""
-        if self._hub is None or self._reports is None:
-            return
-        status = (TrialStatus.FAILED if outcome.evaluation is None
-                  else TrialStatus.PRUNED if outcome.pruned_at is not None else TrialStatus.COMPLETE)
-        for step, value in sorted(self._ray.get(self._hub.finish.remote(outcome.number, status)).items()):
-            self._reports.record(outcome.number, step, value)
 
     def close(self) -> None:
         for ref in self._running:
