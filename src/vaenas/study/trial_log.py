@@ -6,8 +6,10 @@ command line, which draws progress bars, sets WARNING."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from vaenas.vae.archvae import EpochCallback
+if TYPE_CHECKING:  # the trial log is imported by every command, torch only where one runs
+    from vaenas.vae.archvae import EpochCallback
 
 logger = logging.getLogger("vaenas")
 _configured = False

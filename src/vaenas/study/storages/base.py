@@ -84,8 +84,9 @@ class Storage(ABC):
     def finish_trial(self, number: int, status: TrialStatus, value: float | None, metrics: dict[str, Any]) -> None: ...
 
     @abstractmethod
-    def trials(self) -> list[TrialRecord]:
-        """Every trial, in number order."""
+    def trials(self, first: int = 0) -> list[TrialRecord]:
+        """Every trial numbered from `first` on, in number order (a reader that polls a
+        running study asks for what it has not seen)."""
 
     @abstractmethod
     def report(self, number: int, step: int, value: float) -> None:
@@ -94,8 +95,9 @@ class Storage(ABC):
         (`raise_report_refused`): later pruning decisions read what it reported."""
 
     @abstractmethod
-    def intermediate_values(self) -> dict[int, dict[int, float]]:
-        """Trial number -> step -> value, for every trial that reported."""
+    def intermediate_values(self, first: int = 0) -> dict[int, dict[int, float]]:
+        """Trial number -> step -> value, for every trial numbered from `first` on that
+        reported."""
 
     @abstractmethod
     def trial(self, number: int) -> TrialRecord: ...

@@ -47,8 +47,8 @@ class InMemoryStorage(Storage):
             self._trials[number], status=status, value=value, metrics=dict(metrics), finished_at=time.time()
         )
 
-    def trials(self) -> list[TrialRecord]:
-        return list(self._trials)
+    def trials(self, first: int = 0) -> list[TrialRecord]:
+        return self._trials[max(first, 0):]
 
     def trial(self, number: int) -> TrialRecord:
         return self._trials[number]
@@ -58,5 +58,5 @@ class InMemoryStorage(Storage):
             raise_report_refused(number)
         self._reports.setdefault(number, {})[step] = value
 
-    def intermediate_values(self) -> dict[int, dict[int, float]]:
-        return {n: dict(steps) for n, steps in self._reports.items()}
+    def intermediate_values(self, first: int = 0) -> dict[int, dict[int, float]]:
+        return {n: dict(steps) for n, steps in self._reports.items() if n >= first}

@@ -211,8 +211,8 @@ class SQLiteStorage(Storage):
                 (TrialStatus(status).value, value, json.dumps(metrics), time.time(), number),
             )
 
-    def trials(self) -> list[TrialRecord]:
-        return self._select("ORDER BY number")
+    def trials(self, first: int = 0) -> list[TrialRecord]:
+        return self._select("WHERE number >= ? ORDER BY number", first)
 
     def report(self, number: int, step: int, value: float) -> None:
         with self._transaction():
@@ -224,11 +224,12 @@ class SQLiteStorage(Storage):
         if not written:
             raise_report_refused(number)
 
-    def intermediate_values(self) -> dict[int, dict[int, float]]:
+    def intermediate_values(self, first: int = 0) -> dict[int, dict[int, float]]:
         if "intermediate" not in self._tables:  # a journal from before pruning, read-only
             return {}
         with self._reading("cannot be read"):
-            rows = list(self._db.execute("SELECT number, step, value FROM intermediate ORDER BY number, step"))
+            rows = list(self._db.execute(
+                "SELECT number, step, value FROM intermediate WHERE number >= ? ORDER BY number, step", (first,)))
         values: dict[int, dict[int, float]] = {}
         for number, step, value in rows:
             try:

@@ -1,0 +1,145 @@
+"""The dashboard's routes: two pages (a study, a compare folder) that draw themselves
+from the JSON API, and the API (documented in docs/dashboard.md):
+
+    GET /api/state?run=R              what R is: a study's configuration, counts and best;
+                                      a compare folder's curves and summary
+    GET /api/trials?run=R&since=N     trials numbered N on, and `next`, the N to ask next
+    GET /api/arch?run=R&number=K      trial K's architecture as the page draws it
+    GET /api/latent?run=R             the space's latent map (202 while it is computed)
+
+`run` is a folder inside the served one ("" is the served folder itself, e.g.
+runs/bo/seed0 in a compare folder); one outside it is refused (403)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from vaenas.dashboard.drawing import drawing
+from vaenas.dashboard.folder_view import (
+    FolderProblem,
+    arch_of,
+    compare_state,
+    config_of,
+    folder_kind,
+    study_state,
+    trials_since,
+    within,
+)
+
+STATIC = Path(__file__).parent / "static"
+
+
+def plotly_script() -> Path:
+    """plotly.js as the plotly package ships it: the page fetches nothing from the internet."""
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def make_app(out: Path) -> Starlette:
+    """The dashboard of folder `out` (a study, a compare folder, or one a search will write)."""
+    out = out.resolve()
+    latent: dict[Path, Any] = {}
+    spaces: dict[Path, Any] = {}
+
+    def folder(request: Request) -> Path:
+        return within(out, request.query_params.get("run", ""))
+
+    async def page(request: Request) -> Response:
+        try:
+            path = folder(request)
+        except FolderProblem as exc:
+            return HTMLResponse(_problem_page(str(exc)), status_code=exc.status)
+        name = "compare.html" if folder_kind(path) == "compare" else "study.html"
+        return HTMLResponse((STATIC / name).read_text())
+
+    def state(request: Request) -> Response:  # sync: Starlette runs it in a thread
+        path = folder(request)
+        kind = folder_kind(path)
+        if kind == "compare":
+            return _json(compare_state(path))
+        return _json(study_state(path))
+
+    def trials(request: Request) -> Response:  # sync: Starlette runs it in a thread
+        since = _whole(request, "since", 0)
+        return _json(trials_since(folder(request), since))
+
+    def arch(request: Request) -> Response:  # sync: Starlette runs it in a thread
+        path, number = folder(request), _whole(request, "number", None)
+        if path not in spaces:
+            from vaenas.spaces import space_of
+
+            config = config_of(path)
+            spaces[path] = space_of(config["space"], config.get("space_definition"))
+        return _json(drawing(spaces[path], arch_of(path, number)))
+
+    async def latent_map(request: Request) -> Response:
+        path = folder(request)
+        config_of(path)  # a study, readable, or the problem it has
+        if path not in latent:
+            latent[path] = asyncio.ensure_future(_latent_points(path))
+        task = latent[path]
+        if not task.done():
+            return _json({"computing": True}, 202)
+        return _json(task.result())
+
+    async def problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, FolderProblem)
+        return _json({"error": str(exc)}, exc.status)
+
+    routes = [
+        Route("/", page),
+        Route("/api/state", state),
+        Route("/api/trials", trials),
+        Route("/api/arch", arch),
+        Route("/api/latent", latent_map),
+        Route("/static/plotly.min.js", lambda request: FileResponse(plotly_script())),
+        Mount("/static", StaticFiles(directory=STATIC)),
+    ]
+    return Starlette(routes=routes, exception_handlers={FolderProblem: problem})
+
+
+def _whole(request: Request, name: str, default: int | None) -> int:
+    text = request.query_params.get(name)
+    if text is None and default is not None:
+        return default
+    if text is None or not text.isdigit():
+        raise FolderProblem(f"{name} must be a whole number, got {text!r}", 400)
+    return int(text)
+
+
+def _json(payload: Any, status: int = 200) -> Response:
+    return Response(json.dumps(payload, separators=(",", ":")), status_code=status, media_type="application/json")
+
+
+async def _latent_points(path: Path) -> dict[str, Any]:
+    """The map from its own process, with one torch thread (the search keeps the cores)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "vaenas.dashboard.latent_points", str(path),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
+    stdout, stderr = await process.communicate()
+    if process.returncode != 0:
+        lines = stderr.decode(errors="replace").strip().splitlines()
+        return {"available": False, "reason": lines[-1] if lines else f"exit code {process.returncode}"}
+    return dict(json.loads(stdout))
+
+
+def _problem_page(message: str) -> str:
+    from html import escape
+
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>vaenas dashboard</title>"
+            f"<link rel='stylesheet' href='/static/dashboard.css'></head><body><header><h1>vaenas dashboard</h1>"
+            f"</header><p class='problem' id='problem'>{escape(message)}</p></body></html>")

@@ -1,0 +1,172 @@
+"""What the dashboard reads from the folder it serves, read-only: a study's journal
+(configuration, trials, intermediate values) or a `vaenas compare` folder's runs and
+summary.csv. Every path is resolved inside the served folder or refused, and every
+problem with what is there (no study yet, a damaged journal) is one sentence the page
+shows."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vaenas.errors import VaenasError
+from vaenas.study.storages.base import TrialRecord, TrialStatus
+from vaenas.study.storages.folder import JOURNAL_FILE
+from vaenas.study.storages.sqlite import SQLiteStorage
+
+
+class FolderProblem(VaenasError):
+    """What the page says instead of a study, with the HTTP status the API answers."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def within(out: Path, run: str) -> Path:
+    """The folder `run` names inside `out` (`""`: `out` itself); anything outside is refused."""
+    target = (out / run).resolve()
+    if not target.is_relative_to(out.resolve()):
+        raise FolderProblem(f"{run!r} is outside the folder this dashboard serves", 403)
+    return target
+
+
+def folder_kind(path: Path) -> str:
+    """`study` (a journal), `compare` (runs of `vaenas compare`) or `none` (yet)."""
+    if (path / JOURNAL_FILE).is_file():
+        return "study"
+    if (path / "runs").is_dir() or (path / "summary.csv").is_file():
+        return "compare"
+    return "none"
+
+
+def _journal(path: Path) -> SQLiteStorage:
+    if folder_kind(path) != "study":
+        raise FolderProblem(f"{path} holds no study yet ({JOURNAL_FILE} is missing): the page shows it once a "
+                            "search starts writing there", 404)
+    try:
+        return SQLiteStorage(path / JOURNAL_FILE, read_only=True)
+    except VaenasError as exc:  # being created, damaged, or from another version
+        raise FolderProblem(str(exc), 409) from None
+
+
+def _read(path: Path, read: Any) -> Any:
+    """`read(journal)` on a read-only connection opened for this request alone."""
+    journal = _journal(path)
+    try:
+        return read(journal)
+    except VaenasError as exc:
+        raise FolderProblem(str(exc), 409) from None
+    finally:
+        journal.close()
+
+
+def study_state(path: Path) -> dict[str, Any]:
+    """A study's configuration, trial counts and best trial."""
+    config, trials = _read(path, lambda j: (j.stored_config(), j.trials()))
+    maximize = config.get("direction", "maximize") == "maximize"
+    counts = {status.value: 0 for status in TrialStatus}
+    for trial in trials:
+        counts[trial.status.value] += 1
+    complete = [t for t in trials if t.status is TrialStatus.COMPLETE and t.value is not None]
+    best = (max if maximize else min)(complete, key=lambda t: t.value) if complete else None  # type: ignore[arg-type,return-value]
+    return {"kind": "study", "config": plain(config), "maximize": maximize, "n_trials": len(trials),
+            "counts": counts, "best": None if best is None else {"number": best.number, "value": best.value,
+                                                                  "arch": best.arch}}
+
+
+def trials_since(path: Path, since: int) -> dict[str, Any]:
+    """The trials numbered from `since` on, with their reports, and the number to ask
+    from next time: the first trial still running (it will change), else the next new one."""
+    trials, reports = _read(path, lambda j: (j.trials(since), j.intermediate_values(since)))
+    running = [t.number for t in trials if t.status is TrialStatus.RUNNING]
+    following = running[0] if running else (trials[-1].number + 1 if trials else since)
+    return {"trials": [trial_row(t, reports.get(t.number, {})) for t in trials], "next": following}
+
+
+def trial_row(trial: TrialRecord, reports: dict[int, float]) -> dict[str, Any]:
+    """One row of the trial table, with why a trial failed or was pruned."""
+    reason = None
+    if trial.status is TrialStatus.FAILED:
+        reason = str(trial.metrics.get("error", "failed"))
+    elif trial.status is TrialStatus.PRUNED:
+        reason = f"pruned at step {trial.metrics.get('pruned_at', max(reports) if reports else '?')}"
+    duration = None if trial.finished_at is None else trial.finished_at - trial.started_at
+    return {"number": trial.number, "arch": trial.arch, "status": trial.status.value, "value": trial.value,
+            "metrics": plain(trial.metrics), "attempts": trial.attempts, "started_at": trial.started_at,
+            "duration": duration, "reason": reason, "reports": [[step, reports[step]] for step in sorted(reports)]}
+
+
+def arch_of(path: Path, number: int) -> str:
+    found = _read(path, lambda j: j.trials(number)[:1])
+    if not found or found[0].number != number:
+        raise FolderProblem(f"the study has no trial {number}", 404)
+    return str(found[0].arch)
+
+
+def config_of(path: Path) -> dict[str, Any]:
+    return dict(_read(path, lambda j: j.stored_config()))
+
+
+def compare_state(path: Path) -> dict[str, Any]:
+    """Per strategy, the median and inter-quartile band over seeds of the best value
+    after each query, and the rows of summary.csv."""
+    strategies: dict[str, Any] = {}
+    maximize = True
+    runs = path / "runs"
+    for folder in sorted(p for p in runs.iterdir() if p.is_dir()) if runs.is_dir() else []:
+        curves, names = [], []
+        for seed in sorted(folder.glob("seed*")):
+            if folder_kind(seed) != "study":
+                continue
+            names.append(f"runs/{folder.name}/{seed.name}")
+            config, trials = _read(seed, lambda j: (j.stored_config(), j.trials()))
+            maximize = config.get("direction", "maximize") == "maximize"
+            curves.append(best_so_far([t.value if t.status is TrialStatus.COMPLETE else None for t in trials], maximize))
+        if curves:
+            strategies[folder.name] = {"seeds": len(curves), "runs": names, **band(curves)}
+    summary = path / "summary.csv"
+    rows = list(csv.DictReader(summary.open(newline=""))) if summary.is_file() else []
+    if not strategies and not rows:
+        raise FolderProblem(f"{path} holds no runs yet: the page fills in as `vaenas compare` writes them", 404)
+    return {"kind": "compare", "maximize": maximize, "strategies": strategies, "summary": rows}
+
+
+def best_so_far(values: list[float | None], maximize: bool) -> list[float | None]:
+    """The best value after each query (None until one completes)."""
+    best: float | None = None
+    out: list[float | None] = []
+    for value in values:
+        if value is not None and (best is None or (value > best if maximize else value < best)):
+            best = value
+        out.append(best)
+    return out
+
+
+def band(curves: list[list[float | None]]) -> dict[str, list[float | None]]:
+    """Median and quartiles at each query over the runs that reached it."""
+    length = max(len(c) for c in curves)
+    table = np.full((len(curves), length), np.nan)
+    for i, curve in enumerate(curves):
+        table[i, : len(curve)] = [np.nan if v is None else v for v in curve]
+    result: dict[str, list[float | None]] = {"median": [], "low": [], "high": []}
+    for column in table.T:
+        known = column[~np.isnan(column)]
+        for key, q in (("median", 50), ("low", 25), ("high", 75)):
+            result[key].append(float(np.percentile(known, q)) if known.size else None)
+    return result
+
+
+def plain(value: Any) -> Any:
+    """JSON a browser can parse: NaN and infinities become null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
