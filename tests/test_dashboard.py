@@ -114,7 +114,9 @@ def test_the_command_line_refuses_in_one_line_and_stops_on_ctrl_c(tmp_path):
         busy = run(str(tmp_path), "--port", str(taken.getsockname()[1]))
     assert busy.returncode == 2 and "is in use" in busy.stderr and len(busy.stderr.splitlines()) == 1
     with dashboard(tmp_path, "--host", "0.0.0.0") as (process, url):
-        assert get(f"{url.replace('0.0.0.0', '127.0.0.1')}api/state")[0] == 404
+        assert get(f"{url.replace('0.0.0.0', '127.0.0.1')}api/state") == (200, {
+            "kind": "none", "message": f"{tmp_path} holds no study yet: this page fills in once a search writes its "
+                                       "journal (study.db) here"})
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=20)
     assert process.returncode == 0 and out.strip().endswith("dashboard stopped")

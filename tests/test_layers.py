@@ -1,16 +1,18 @@
 """The layering of the design notes: a module imports only from its own layer or from
-lower ones (spaces < objectives < vae < search < study < reports < cli < console)."""
+lower ones (spaces < objectives < vae < search < study < reports, dashboard < cli < console)."""
 
 import ast
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import vaenas
 
 PACKAGE = Path(vaenas.__file__).parent
 LAYERS = {"errors": 0, "registry": 0, "saved_files": 0, "cpu_share": 0, "constructor_options": 0, "_experiment_settings": 0, "spaces": 1, "objectives": 2, "proxies": 2, "vae": 3, "search": 4,
-          "study": 5, "reports": 6, "cli": 7, "console": 8, "__main__": 8}
+          "study": 5, "reports": 6, "dashboard": 6, "cli": 7, "console": 8, "__main__": 8}
 
 
 def layer_of(module: str) -> int | None:
@@ -96,3 +98,15 @@ def import_graph():
                 targets.update(a.name for a in node.names if a.name.startswith("vaenas."))
         graph[module] = {t for t in targets if t in modules and t != module}
     return graph
+
+
+def test_the_dashboard_server_runs_without_torch():
+    """The dashboard's server reads journals and draws architectures without torch (its
+    memory stays small beside a running search); the latent map loads it in a process
+    of its own."""
+    pytest.importorskip("starlette")
+    code = ("import sys, vaenas.cli.dashboard, vaenas.dashboard.server, vaenas.dashboard.app; "
+            "from vaenas.spaces import space_of; space_of('nb201', None); "
+            "print(sorted(m for m in ('torch', 'botorch') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout

@@ -2,7 +2,7 @@
 from the JSON API, and the API (documented in docs/dashboard.md):
 
     GET /api/state?run=R              what R is: a study's configuration, counts and best;
-                                      a compare folder's curves and summary
+                                      a compare folder's curves and summary; or `none` yet
     GET /api/trials?run=R&since=N     trials numbered N on, and `next`, the N to ask next
     GET /api/arch?run=R&number=K      trial K's architecture as the page draws it
     GET /api/latent?run=R             the space's latent map (202 while it is computed)
@@ -21,7 +21,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -69,6 +69,9 @@ def make_app(out: Path) -> Starlette:
         kind = folder_kind(path)
         if kind == "compare":
             return _json(compare_state(path))
+        if kind == "none":  # a state, not an error: a search may be about to write here
+            return _json({"kind": "none", "message": f"{path} holds no study yet: this page fills in once a search "
+                                                     "writes its journal (study.db) here"})
         return _json(study_state(path))
 
     def trials(request: Request) -> Response:  # sync: Starlette runs it in a thread

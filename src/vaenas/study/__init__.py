@@ -43,4 +43,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'vaenas.study' has no attribute {name!r}")
 
 
-__all__ = sorted(_LAZY)
+__all__ = [
+    "JOURNAL_FILE", "RESULTS_FILE", "ConfiguredStudy", "InMemoryStorage", "RunFolder", "SQLiteStorage", "Storage",
+    "Study", "StudyConfig", "StudyResult", "TrialRecord", "TrialStatus", "get_storage",
+]

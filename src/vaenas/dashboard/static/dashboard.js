@@ -340,6 +340,7 @@ async function pollStudy() {
   try {
     const state = await api("state");
     if (!state.ok) { showProblem(state.body.error); return; }
+    if (state.body.kind === "none") { showProblem(state.body.message); return; }
     const first = study.state === null;
     const fetched = await api("trials", { since: study.next });
     if (!fetched.ok) { showProblem(fetched.body.error); return; }
