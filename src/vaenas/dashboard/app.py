@@ -29,11 +29,10 @@ from vaenas.dashboard.drawing import drawing
 from vaenas.dashboard.folder_view import (
     FolderProblem,
     arch_of,
+    StudyWatch,
     compare_state,
     config_of,
     folder_kind,
-    study_state,
-    trials_since,
     within,
 )
 
@@ -52,6 +51,10 @@ def make_app(out: Path) -> Starlette:
     out = out.resolve()
     latent: dict[Path, Any] = {}
     spaces: dict[Path, Any] = {}
+    watches: dict[Path, StudyWatch] = {}
+
+    def watch(path: Path) -> StudyWatch:
+        return watches.setdefault(path, StudyWatch(path))
 
     def folder(request: Request) -> Path:
         return within(out, request.query_params.get("run", ""))
@@ -72,11 +75,11 @@ def make_app(out: Path) -> Starlette:
         if kind == "none":  # a state, not an error: a search may be about to write here
             return _json({"kind": "none", "message": f"{path} holds no study yet: this page fills in once a search "
                                                      "writes its journal (study.db) here"})
-        return _json(study_state(path))
+        return _json(watch(path).state())
 
     def trials(request: Request) -> Response:  # sync: Starlette runs it in a thread
         since = _whole(request, "since", 0)
-        return _json(trials_since(folder(request), since))
+        return _json(watch(folder(request)).since(since))
 
     def arch(request: Request) -> Response:  # sync: Starlette runs it in a thread
         path, number = folder(request), _whole(request, "number", None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import math
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -65,27 +66,54 @@ def _read(path: Path, read: Any) -> Any:
         journal.close()
 
 
-def study_state(path: Path) -> dict[str, Any]:
-    """A study's configuration, trial counts and best trial."""
-    config, trials = _read(path, lambda j: (j.stored_config(), j.trials()))
-    maximize = config.get("direction", "maximize") == "maximize"
-    counts = {status.value: 0 for status in TrialStatus}
-    for trial in trials:
-        counts[trial.status.value] += 1
-    complete = [t for t in trials if t.status is TrialStatus.COMPLETE and t.value is not None]
-    best = (max if maximize else min)(complete, key=lambda t: t.value) if complete else None  # type: ignore[arg-type,return-value]
-    return {"kind": "study", "config": plain(config), "maximize": maximize, "n_trials": len(trials),
-            "counts": counts, "best": None if best is None else {"number": best.number, "value": best.value,
-                                                                  "arch": best.arch}}
+class StudyWatch:
+    """What the server knows of one study's journal, brought up to date at each request
+    by reading only the trials that may have changed (from the first running one on):
+    a poll of a 15,625-trial study reads a handful of rows, not all of them."""
 
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._journal_file: tuple[int, int] | None = None
+        self._trials: dict[int, TrialRecord] = {}
+        self._from = 0
+        self.config: dict[str, Any] = {}
 
-def trials_since(path: Path, since: int) -> dict[str, Any]:
-    """The trials numbered from `since` on, with their reports, and the number to ask
-    from next time: the first trial still running (it will change), else the next new one."""
-    trials, reports = _read(path, lambda j: (j.trials(since), j.intermediate_values(since)))
-    running = [t.number for t in trials if t.status is TrialStatus.RUNNING]
-    following = running[0] if running else (trials[-1].number + 1 if trials else since)
-    return {"trials": [trial_row(t, reports.get(t.number, {})) for t in trials], "next": following}
+    def refresh(self) -> list[TrialRecord]:
+        """Reads what may have changed; returns every trial, in number order."""
+        with self._lock:
+            journal = self.path / JOURNAL_FILE
+            stat = journal.stat() if journal.is_file() else None
+            identity = None if stat is None else (stat.st_dev, stat.st_ino)
+            if identity != self._journal_file:  # a new journal (deleted and started again): read it whole
+                self._journal_file, self._trials, self._from = identity, {}, 0
+            self.config, fresh = _read(self.path, lambda j: (j.stored_config(), j.trials(self._from)))
+            self._trials.update((t.number, t) for t in fresh)
+            running = [t.number for t in fresh if t.status is TrialStatus.RUNNING]
+            self._from = running[0] if running else max(self._trials, default=-1) + 1
+            return [self._trials[n] for n in sorted(self._trials)]
+
+    def state(self) -> dict[str, Any]:
+        """A study's configuration, trial counts and best trial."""
+        trials = self.refresh()
+        maximize = self.config.get("direction", "maximize") == "maximize"
+        counts = {status.value: 0 for status in TrialStatus}
+        for trial in trials:
+            counts[trial.status.value] += 1
+        complete = [t for t in trials if t.status is TrialStatus.COMPLETE and t.value is not None]
+        best = (max if maximize else min)(complete, key=lambda t: t.value) if complete else None  # type: ignore[arg-type,return-value]
+        return {"kind": "study", "config": plain(self.config), "maximize": maximize, "n_trials": len(trials),
+                "counts": counts, "best": None if best is None else {"number": best.number, "value": best.value,
+                                                                      "arch": best.arch}}
+
+    def since(self, first: int) -> dict[str, Any]:
+        """The trials numbered from `first` on, with their reports, and the number to ask
+        from next time: the first trial still running (it will change), else the next new one."""
+        trials = [t for t in self.refresh() if t.number >= first]
+        reports = _read(self.path, lambda j: j.intermediate_values(first))
+        running = [t.number for t in trials if t.status is TrialStatus.RUNNING]
+        following = running[0] if running else (trials[-1].number + 1 if trials else first)
+        return {"trials": [trial_row(t, reports.get(t.number, {})) for t in trials], "next": following}
 
 
 def trial_row(trial: TrialRecord, reports: dict[int, float]) -> dict[str, Any]:
