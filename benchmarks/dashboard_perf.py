@@ -6,7 +6,8 @@ every second slows a running search.
     python benchmarks/dashboard_perf.py --page docs/results/data/dashboard.json docs/results/dashboard.md
 
 Load: milliseconds from navigation until the page has drawn the first answer (the page
-measures it: `window.vaenas.loadedMs`), three fresh loads of the 15,625-trial study. Update:
+measures it: `window.vaenas.loadedMs`), three loads of the 15,625-trial study, each in a
+new browser (nothing cached). Update:
 the milliseconds the page spends merging and redrawing after 10 new trials arrive (the
 study is resumed 10 trials at a time while the page is open), three times. Memory: the
 server process's peak resident set (VmHWM). Slowdown: seconds of `vaenas search` (`bo`,
@@ -63,9 +64,10 @@ def load_and_update(tmp: Path) -> dict:
             print(f"update with 10 new trials: {updates[-1]:.1f} ms", flush=True)
         loads = []
         for _ in range(3):
-            loads.append(open_page(page, url))
-            assert page.execute_script("return window.vaenas.trialCount") == SPACE_SIZE
-            print(f"load of {SPACE_SIZE} trials: {loads[-1]:.0f} ms", flush=True)
+            with chromium() as fresh:  # a new browser each time: nothing cached, plotly.js compiled anew
+                loads.append(open_page(fresh, url))
+                assert fresh.execute_script("return window.vaenas.trialCount") == SPACE_SIZE
+            print(f"load of {SPACE_SIZE} trials in a new browser: {loads[-1]:.0f} ms", flush=True)
         memory = peak_memory_mib(process.pid)
         print(f"server peak memory {memory:.0f} MiB", flush=True)
     return {"load_ms": [round(v) for v in loads], "update_ms": [round(v, 1) for v in updates],
@@ -133,7 +135,7 @@ def write_page(result: Path, page: Path) -> None:
         f"A study of all {SPACE_SIZE:,} NAS-Bench-201 cells (`vaenas search --strategy rs`), served by "
         "`vaenas dashboard` and opened in Debian's headless Chromium on the same 2 cores.", "",
         "| what | measured | target |", "|---|---|---|",
-        f"| page load to first drawing (ms, 3 loads) | {', '.join(map(str, data['load_ms']))} | at most 2000 |",
+        f"| page load to first drawing (ms, 3 loads, each in a new browser) | {', '.join(map(str, data['load_ms']))} | at most 2000 |",
         f"| live update with 10 new trials (ms in the page, 3 updates) | "
         f"{', '.join(map(str, data['update_ms']))} | at most 50 |",
         f"| server's peak memory (MiB) | {data['server_peak_mib']} | under 250 |",

@@ -44,7 +44,6 @@ const study = {
   sortUp: true,
   page: 0,
   chosen: null,
-  bestDrawn: 0, // finished rows already in the best-so-far plot
   latent: null,
   curvesKey: "",
 };
@@ -81,38 +80,34 @@ function drawConfig() {
   }
 }
 
-function bestPoints(rows, start) {
-  // x and y of the best-so-far curve for `rows` (finished, in order), from finished index `start`
-  const axis = el("best-axis").value;
-  let best = null;
-  for (let i = 0; i < start; i++) {
-    const r = study.finished[i];
-    if (r.status === "complete" && r.value !== null && (best === null || better(r.value, best))) best = r.value;
-  }
+function bestPoints() {
+  // the best-so-far step curve over finished trials: only where it changes, and the last
+  // trial (a study of 15,625 trials draws a few dozen points)
+  const time = el("best-axis").value === "time";
   const x = [], y = [];
-  rows.forEach((r, i) => {
-    if (r.status === "complete" && r.value !== null && (best === null || better(r.value, best))) best = r.value;
-    x.push(axis === "time" ? r.started_at + (r.duration || 0) - study.t0 : start + i + 1);
-    y.push(best);
+  let best = null;
+  study.finished.forEach((r, i) => {
+    const at = time ? r.started_at + (r.duration || 0) - study.t0 : i + 1;
+    if (r.status === "complete" && r.value !== null && (best === null || better(r.value, best))) {
+      best = r.value;
+      x.push(at);
+      y.push(best);
+    } else if (i === study.finished.length - 1 && best !== null) {
+      x.push(at);
+      y.push(best);
+    }
   });
   return { x, y };
 }
 
-function drawBest(full) {
-  const plot = el("best-plot");
-  const fresh = study.finished.slice(study.bestDrawn);
-  if (full || !plot.data) {
-    const { x, y } = bestPoints(study.finished, 0);
-    const axis = el("best-axis").value === "time" ? "seconds since the first trial" : "finished trials";
-    Plotly.react(plot, [{ x, y, mode: "lines", line: { shape: "hv", color: "#23395d" }, name: "best so far" }], {
-      margin: { t: 10, r: 10, b: 40, l: 60 }, xaxis: { title: { text: axis } },
-      yaxis: { title: { text: "best value" } }, showlegend: false,
-    }, { displaylogo: false, responsive: true });
-  } else if (fresh.length) {
-    const { x, y } = bestPoints(fresh, study.bestDrawn);
-    Plotly.extendTraces(plot, { x: [x], y: [y] }, [0]);
-  }
-  study.bestDrawn = study.finished.length;
+function drawBest() {
+  const { x, y } = bestPoints();
+  const axis = el("best-axis").value === "time" ? "seconds since the first trial" : "finished trials";
+  Plotly.react(el("best-plot"), [{ x, y, mode: "lines+markers", line: { shape: "hv", color: "#23395d" },
+    marker: { size: 4 }, name: "best so far" }], {
+    margin: { t: 10, r: 10, b: 40, l: 60 }, xaxis: { title: { text: axis } },
+    yaxis: { title: { text: "best value" } }, showlegend: false,
+  }, { displaylogo: false, responsive: true });
 }
 
 function drawCurves() {
@@ -144,6 +139,7 @@ function filteredRows() {
   if (status) rows = rows.filter((r) => r.status === status);
   if (needle) rows = rows.filter((r) => `${r.number} ${r.arch} ${r.reason || ""}`.toLowerCase().includes(needle));
   const key = study.sortKey, sign = study.sortUp ? 1 : -1;
+  if (key === "number" && study.sortUp) return rows; // trials arrive in number order
   rows.sort((a, b) => {
     const x = a[key], y = b[key];
     if (x === y) return 0;
@@ -353,7 +349,7 @@ async function pollStudy() {
     drawSummary();
     if (first) drawConfig();
     if (first || changed) {
-      drawBest(first);
+      drawBest();
       drawCurves();
       drawTable();
       drawLatent();
@@ -385,7 +381,7 @@ function wireStudy() {
   el("status-filter").addEventListener("change", () => { study.page = 0; drawTable(); });
   el("prev").addEventListener("click", () => { study.page = Math.max(0, study.page - 1); drawTable(); });
   el("next").addEventListener("click", () => { study.page += 1; drawTable(); });
-  el("best-axis").addEventListener("change", () => drawBest(true));
+  el("best-axis").addEventListener("change", drawBest);
   document.querySelector("#trials tbody").addEventListener("click", (event) => {
     const row = event.target.closest("tr");
     if (row) showArch(Number(row.dataset.number));
