@@ -157,3 +157,29 @@ def test_a_compare_folder_gives_a_band_per_strategy(tmp_path):
         assert {row["strategy"] for row in state["summary"]} == {"rs", "re"}
         status, run = get(f"{url}api/state?run=runs/rs/seed0")
         assert status == 200 and run["n_trials"] == 12
+
+
+def test_a_journal_started_again_is_read_again(tmp_path):
+    """The server keeps what it read of a journal; a new journal in the same folder (the
+    old one deleted) is read from its first trial."""
+    from vaenas.dashboard.folder_view import StudyWatch
+
+    pruned_study(tmp_path, 8)
+    watch = StudyWatch(tmp_path)
+    assert watch.state()["n_trials"] == 8
+    for name in [p for p in tmp_path.iterdir() if p.name.startswith("study.")]:
+        name.unlink()
+    pruned_study(tmp_path, 3)
+    assert watch.state()["n_trials"] == 3 and [t["number"] for t in watch.since(0)["trials"]] == [0, 1, 2]
+
+
+def test_every_kind_of_space_is_drawn():
+    from vaenas.dashboard.drawing import drawing
+    from vaenas.spaces import make_space
+
+    macro = drawing(make_space("macro"), "d2w32k3+d1w64k5+d3w128k3")
+    assert macro["kind"] == "stages" and [s["depth"] for s in macro["stages"]] == [2, 1, 3]
+    graph = drawing(make_space("nbgraph"), "gcn~0|gat~1|skip~1|fc~2")
+    assert graph["kind"] == "graph" and len(graph["nodes"]) == 6 and [0, 1] in graph["edges"]
+    assert drawing(None, "my own arch") == {"kind": "text", "text": "my own arch"}
+    assert "problem" in drawing(make_space("nb201"), "not a cell")

@@ -74,7 +74,6 @@ class StudyWatch:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._journal_file: tuple[int, int] | None = None
         self._trials: dict[int, TrialRecord] = {}
         self._from = 0
         self.config: dict[str, Any] = {}
@@ -82,16 +81,21 @@ class StudyWatch:
     def refresh(self) -> list[TrialRecord]:
         """Reads what may have changed; returns every trial, in number order."""
         with self._lock:
-            journal = self.path / JOURNAL_FILE
-            stat = journal.stat() if journal.is_file() else None
-            identity = None if stat is None else (stat.st_dev, stat.st_ino)
-            if identity != self._journal_file:  # a new journal (deleted and started again): read it whole
-                self._journal_file, self._trials, self._from = identity, {}, 0
-            self.config, fresh = _read(self.path, lambda j: (j.stored_config(), j.trials(self._from)))
+            self.config, started_again, fresh = _read(self.path, self._changes)
+            if started_again:
+                self._trials = {}
             self._trials.update((t.number, t) for t in fresh)
             running = [t.number for t in fresh if t.status is TrialStatus.RUNNING]
             self._from = running[0] if running else max(self._trials, default=-1) + 1
             return [self._trials[n] for n in sorted(self._trials)]
+
+    def _changes(self, journal: SQLiteStorage) -> tuple[dict[str, Any], bool, list[TrialRecord]]:
+        """The configuration, whether this is another journal than the one read before (a
+        study deleted and started again: its first trial differs from the finished one
+        kept), and the trials that may have changed (all of them in another journal)."""
+        known = self._trials.get(0)
+        started_again = known is not None and known.finished and _first_trial(journal) != known
+        return journal.stored_config(), started_again, journal.trials(0 if started_again else self._from)
 
     def state(self) -> dict[str, Any]:
         """A study's configuration, trial counts and best trial."""
@@ -114,6 +118,13 @@ class StudyWatch:
         running = [t.number for t in trials if t.status is TrialStatus.RUNNING]
         following = running[0] if running else (trials[-1].number + 1 if trials else first)
         return {"trials": [trial_row(t, reports.get(t.number, {})) for t in trials], "next": following}
+
+
+def _first_trial(journal: SQLiteStorage) -> TrialRecord | None:
+    try:
+        return journal.trial(0)
+    except IndexError:  # a journal with no trial yet
+        return None
 
 
 def trial_row(trial: TrialRecord, reports: dict[int, float]) -> dict[str, Any]:
