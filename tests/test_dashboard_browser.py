@@ -105,3 +105,13 @@ def test_bad_folders_and_paths_give_a_page_that_says_so(tmp_path):
         time.sleep(0.5)
         errors = console_errors(page)
         assert all("Failed to load resource" in e for e in errors), errors  # the refusals' status codes, no script error
+
+
+def test_the_dashboard_benchmark_runs_and_renders_its_page(tmp_path):
+    script = Path(__file__).parents[1] / "benchmarks" / "dashboard_perf.py"
+    result, page = tmp_path / "dashboard.json", tmp_path / "dashboard.md"
+    subprocess.run([sys.executable, str(script), "--pairs", "1", "--budget", "3", "--out", str(result)], check=True,
+                   capture_output=True, timeout=600)
+    subprocess.run([sys.executable, str(script), "--page", str(result), str(page)], check=True, timeout=60)
+    text = page.read_text()
+    assert "| server's peak memory (MiB) |" in text and "median ratio" in text
