@@ -74,3 +74,51 @@ def test_the_proxies_import_by_their_own_module_name():
     code = "from vaenas.proxies import synflow, naswot; import vaenas.proxies as p; print(synflow is p.synflow)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "True", done.stderr[-500:]
+
+
+# --- proxies of any network vaenas builds: objectives proxy and cell-proxy ------------------
+
+def test_the_proxy_objective_scores_the_classifiers_untrained_network():
+    from vaenas.objectives.networks import build_classifier
+    from vaenas.proxies import params, synflow
+
+    space = make_space("macro")
+    arch = space.parse("d1w16k3+d2w32k5+d1w64k3")
+    by_synflow = make_objective("proxy", "synthetic", proxy="synflow")
+    data = by_synflow.data
+    torch.manual_seed(0)
+    network = build_classifier(arch, data.shape, data.n_classes, data.mean, data.std)
+    evaluation = by_synflow.evaluate(arch)
+    assert evaluation.value == pytest.approx(synflow(network, data.shape), rel=1e-9)
+    assert evaluation.metrics["params"] == params(network) and evaluation.metrics["proxy_seconds"] >= 0
+    small, big = space.parse("d1w16k3+d1w16k3+d1w16k3"), space.parse("d3w128k5+d3w128k5+d3w128k5")
+    by_params = make_objective("proxy", "synthetic", proxy="params")
+    assert by_params.evaluate(big).value > by_params.evaluate(small).value
+
+
+def test_data_dependent_proxies_read_one_seeded_batch_of_the_training_split():
+    space = make_space("macro")
+    arch = space.parse("d1w32k3+d1w32k3+d1w32k3")
+    for proxy in ("naswot", "snip", "grad_norm"):
+        scores = [make_objective("proxy", "synthetic", proxy=proxy, batch_size=32).evaluate(arch).value for _ in range(2)]
+        assert scores[0] == scores[1] and np.isfinite(scores[0])  # the same batch and weights each time
+
+
+def test_a_cell_proxy_scores_nb201_cells_on_the_users_data_shape():
+    cell = make_space("nb201").parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|none~1|nor_conv_3x3~2|")
+    empty = make_space("nb201").parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|")
+    objective = make_objective("cell-proxy", "synthetic", proxy="synflow")
+    assert objective.evaluate(cell).value > objective.evaluate(empty).value
+
+
+def test_a_search_with_no_training_is_one_command(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "vaenas", "search", "--space", "macro", "--objective", "proxy",
+                           "--proxy", "params", "--data", "synthetic", "--strategy", "re", "--budget", "12",
+                           "--out", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    best = vaenas.load_study(tmp_path).best_trial
+    assert best is not None and best.metrics["params"] == best.value
+    bad = subprocess.run([sys.executable, "-m", "vaenas", "search", "--space", "macro", "--objective", "proxy",
+                          "--proxy", "accuracy", "--budget", "2", "--out", str(tmp_path / "bad")],
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and "unknown proxy 'accuracy'" in bad.stderr and len(bad.stderr.splitlines()) == 1

@@ -171,7 +171,8 @@ Subset = Annotated[
 ]
 ImageLatent = Annotated[int | None, typer.Option(help="Latent size of the imagevae objective's VAE.")]
 ProxyName = Annotated[
-    str | None, typer.Option(help="Zero-cost proxy of the nb201-proxy objective: synflow, params or flops.")
+    str | None, typer.Option(help="Zero-cost proxy of objectives nb201-proxy (synflow, params, flops), proxy and "
+                                "cell-proxy (those, naswot, snip, grad_norm).")
 ]
 Device = Annotated[
     str | None, typer.Option(help="Where trained objectives train: auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N, mps.")

@@ -11,6 +11,7 @@ from vaenas.objectives import (  # noqa: F401  (each module registers its object
     imagevae,
     nb201_table,
     nbgraph_table,
+    network_proxy,
     proxy_objective,
     supernet_objective,
 )

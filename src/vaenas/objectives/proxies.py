@@ -69,14 +69,14 @@ def grad_norm(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> f
     """The norm of the loss gradient over the weights, for one mini-batch."""
     net = copy.deepcopy(model).train()
     nn.functional.cross_entropy(net(images), labels).backward()
-    return float(sum(p.grad.norm() ** 2 for p in net.parameters() if p.grad is not None) ** 0.5)
+    return float(sum(p.grad.norm().item() ** 2 for p in net.parameters() if p.grad is not None) ** 0.5)
 
 
 def snip(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> float:
     """SNIP's connection sensitivity summed over weights: sum |theta * dL/dtheta|."""
     net = copy.deepcopy(model).train()
     nn.functional.cross_entropy(net(images), labels).backward()
-    return float(sum((p * p.grad).abs().sum() for p in net.parameters() if p.grad is not None))
+    return float(sum((p * p.grad).abs().sum().item() for p in net.parameters() if p.grad is not None))
 
 
 DATA_FREE: dict[str, Proxy] = {"synflow": synflow, "params": params, "flops": flops}
