@@ -102,6 +102,18 @@ def pretraining_bar(progress: Progress, space: str) -> EpochCallback:
     return on_epoch
 
 
+def counting_bar(progress: Progress, label: str) -> Callable[[int, int], None]:
+    """A progress(done, total) callback that shows a bar once there is work to count."""
+    task: list[TaskID] = []
+
+    def on_progress(done: int, total: int) -> None:
+        if not task:
+            task.append(progress.add_task(label, total=total, status=""))
+        progress.update(task[0], completed=done, total=total)
+
+    return on_progress
+
+
 def names(listing: str | None) -> list[str]:
     """A comma-separated option as a list (empty when not given)."""
     return [n.strip() for n in (listing or "").split(",") if n.strip()]

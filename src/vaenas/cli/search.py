@@ -32,6 +32,7 @@ from vaenas.cli.app import (
     console,
     names,
     objective_options,
+    counting_bar,
     pretraining_bar,
     progress_bars,
     pruner_options,
@@ -123,6 +124,7 @@ def search(
         study = ConfiguredStudy(
             config, out, executor=executor, workers=workers if workers > 1 else None, address=ray_address,
             on_pretrain_epoch=pretraining_bar(progress, config.space), gpus_per_trial=gpus_per_trial,
+            on_proxies=counting_bar(progress, "zero-cost proxies for the warm start (cached)"),
         )
         task = progress.add_task(f"{strategy} on {out.name}", total=budget, status="")
 

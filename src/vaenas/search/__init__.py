@@ -24,10 +24,13 @@ from vaenas.spaces.base import SearchSpace
 def make_strategy(name: str, space: SearchSpace, seed: int = 0, **options: Any) -> Strategy:
     """The strategy registered under `name`; `options` go to its constructor (latent
     strategies take `vae=`): its declared options and the research settings, which the
-    benchmark scripts set."""
+    benchmark scripts set. `proxies=` (a ProxyRanking) reaches the strategies that read
+    zero-cost proxies and is ignored by the others."""
     cls = STRATEGIES.get(name)
-    vae = {"vae": options.pop("vae")} if "vae" in options else {}
-    return cls(space, seed=seed, **vae, **check_options(name, cls, options, research=True))
+    given = {k: options.pop(k) for k in ("vae", "proxies") if k in options}
+    if not cls.reads_proxies or given.get("proxies") is None:
+        given.pop("proxies", None)
+    return cls(space, seed=seed, **given, **check_options(name, cls, options, research=True))
 
 
 def needs_vae(name: str) -> bool:

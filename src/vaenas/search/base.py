@@ -54,10 +54,15 @@ class Strategy(ABC):
     learned_state_version: int = 0
     """Bumped each time `learned_state` changes, so the study knows when to keep it."""
 
+    reads_proxies: ClassVar[bool] = False
+    """Whether the constructor takes `proxies=` (a ProxyRanking, for a zero-cost warm
+    start on spaces that ship no proxy table)."""
+
     @classmethod
-    def check_space(cls, space: SearchSpace, options: dict[str, Any]) -> None:
+    def check_space(cls, space: SearchSpace, options: dict[str, Any], proxies_computable: bool = False) -> None:
         """Refuses options that do not fit `space` (a VaenasError), before anything slow
-        such as pretraining a VAE; the default accepts every space."""
+        such as pretraining a VAE; `proxies_computable`: whether a network can be built for
+        the space's architectures. The default accepts every space."""
 
     def __init__(self, space: SearchSpace, seed: int = 0) -> None:
         self.space = space

@@ -16,14 +16,15 @@ from vaenas.search.latent_strategy import POOL_SIZE
 from vaenas.search.model_based import N_INIT
 from vaenas.search.options import Option, at_least, one_of
 from vaenas.search.output_warping import WARPS, check_warp, warp_values
-from vaenas.search.proxy_start import PROXY_COLUMNS, check_warm_start, default_proxy, proxy_top_cells
+from vaenas.search.proxy_start import PROXY_COLUMNS, ProxyRanking, check_warm_start, default_proxy, proxy_top_cells
 from vaenas.search.registry import STRATEGIES
 from vaenas.search.stalled import search_neighbours
 from vaenas.spaces import Arch, SearchSpace
 
 
 WARM_START = Option("auto", "the first n_init architectures from the top 1% of a zero-cost proxy: synflow, params, "
-                    "flops, none (at random), auto (synflow where the space ships proxies)",
+                    "flops (shipped for nb201, computed from the networks elsewhere), none (at random), auto "
+                    "(synflow where the space ships proxies)",
                     one_of("auto", "none", *PROXY_COLUMNS))
 
 @STRATEGIES.register("bo")
@@ -50,9 +51,11 @@ class LatentBO(LatentSurrogateStrategy):
 
     name = "bo"
 
+    reads_proxies = True
+
     @classmethod
-    def check_space(cls, space: SearchSpace, options: dict[str, Any]) -> None:
-        check_warm_start(space, options.get("warm_start", "none"))
+    def check_space(cls, space: SearchSpace, options: dict[str, Any], proxies_computable: bool = False) -> None:
+        check_warm_start(space, options.get("warm_start", "none"), proxies_computable)
 
     def __init__(
         self,
@@ -64,6 +67,7 @@ class LatentBO(LatentSurrogateStrategy):
         stay_local: bool = True,
         warm_start: str = "auto",
         fixed_noise: float = 0.0,
+        proxies: ProxyRanking | None = None,
         **latent: Any,
     ) -> None:
         """Generated candidates are decoded around the 5 best observed architectures.
@@ -76,6 +80,8 @@ class LatentBO(LatentSurrogateStrategy):
         cells a zero-cost proxy ranks in its top 1% ("synflow", "params", "flops";
         NAS-Bench-201, whose proxies ship with the package) instead of at random
         ("none"); "auto": synflow where the space ships proxies, at random elsewhere.
+        `proxies` computes them where no table ships (a macro search's networks, a
+        user's `build`: search/network_proxies.py).
         `fixed_noise`: the GP's noise variance (standardized units) held fixed instead
         of fitted (0: fitted).
         Why the defaults are what they are: docs/decisions/bo-defaults.md.
@@ -89,7 +95,7 @@ class LatentBO(LatentSurrogateStrategy):
         self.stay_local = stay_local
         self._gp = self._new_gp(fixed_noise)
         proxy = default_proxy(space) if warm_start == "auto" else warm_start
-        self._warm = proxy_top_cells(space, proxy) if proxy != "none" else None
+        self._warm = proxy_top_cells(space, proxy, proxies) if proxy != "none" else None
         self._kept_search: dict[str, Any] | None = None
         """The kept GP and random state given back on resume, until the first proposal
         after the replay."""

@@ -9,7 +9,7 @@ from typing import Any
 from vaenas.errors import InvalidArgumentError, MissingExtraError
 from vaenas.search.base import Strategy
 from vaenas.search.options import Option, one_of
-from vaenas.search.proxy_start import PROXY_COLUMNS, check_warm_start, proxy_top_cells
+from vaenas.search.proxy_start import PROXY_COLUMNS, ProxyRanking, check_warm_start, proxy_top_cells
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 
@@ -35,22 +35,25 @@ class OptunaStrategy(Strategy):
     Architectures told without being asked here (replayed on resume, or the base class's
     random fallback) enter the Optuna study as finished trials.
 
-    `warm_start` (a zero-cost proxy's name, NAS-Bench-201 only; default "none", Optuna as
+    `warm_start` (a zero-cost proxy's name, shipped for nb201 or computed by `proxies`; default "none", Optuna as
     a user runs it): the first STARTUP_TRIALS trials are cells drawn from that proxy's top
     1%, enqueued, as `bo`'s initial design is by default; it measures how much of `bo`'s
     lead is the proxy's information rather than the search."""
 
     declared_options = {"warm_start": Option(
-        "none", "the first 10 trials from the top 1% of a zero-cost proxy (nb201): synflow, params, flops, none",
+        "none", "the first 10 trials from the top 1% of a zero-cost proxy: synflow, params, flops, none",
         one_of("none", *PROXY_COLUMNS))}
     STARTUP_TRIALS = 10
     """Optuna's samplers' own number of random start-up trials, and `bo`'s n_init."""
 
-    @classmethod
-    def check_space(cls, space: SearchSpace, options: dict[str, Any]) -> None:
-        check_warm_start(space, options.get("warm_start", "none"))
+    reads_proxies = True
 
-    def __init__(self, space: SearchSpace, seed: int = 0, warm_start: str = "none") -> None:
+    @classmethod
+    def check_space(cls, space: SearchSpace, options: dict[str, Any], proxies_computable: bool = False) -> None:
+        check_warm_start(space, options.get("warm_start", "none"), proxies_computable)
+
+    def __init__(self, space: SearchSpace, seed: int = 0, warm_start: str = "none",
+                 proxies: ProxyRanking | None = None) -> None:
         super().__init__(space, seed)
         optuna = _import_optuna()
         try:
@@ -70,7 +73,7 @@ class OptunaStrategy(Strategy):
             sampler = self._sampler(optuna, seed)
         self._study = optuna.create_study(direction="maximize", sampler=sampler)
         if warm_start != "none":
-            top = proxy_top_cells(space, warm_start)
+            top = proxy_top_cells(space, warm_start, proxies)
             for i in self.rng.choice(len(top), self.STARTUP_TRIALS, replace=False):
                 self._study.enqueue_trial(space.to_decisions(top[int(i)]))
         self._waiting: dict[str, list[Any]] = {}

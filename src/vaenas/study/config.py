@@ -102,8 +102,10 @@ class StudyConfig:
         space = make_space(self.space)
         objective = OBJECTIVES.get(self.objective_name)
         strategy = STRATEGIES.get(self.strategy)
+        from vaenas.search.network_proxies import builds_networks
+
         strategy.check_space(space, checked_settings(self.strategy, strategy, self.strategy_options,
-                                                     self.research_options))
+                                                     self.research_options), builds_networks(objective))
         if not isinstance(make_pruner(self.pruner, self.pruner_options), NoPruner) and objective.is_lookup:
             warnings.warn(f"--pruner {self.pruner} is ignored: objective {self.objective_name!r} is a table lookup "
                           "and reports no per-epoch values to prune on")

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vaenas.search.network_proxies import Progress, objective_proxies
 from vaenas.study.config import StudyConfig
 from vaenas.study.create import create_study
 from vaenas.errors import InvalidArgumentError
@@ -29,12 +30,14 @@ class ConfiguredStudy:
     `executor` names where trials run (inprocess, pool, ray); `workers` how many at once;
     `address` an existing Ray cluster. None of them is part of the study's identity: a
     study can be resumed with another executor. `on_pretrain_epoch` reports a latent
-    strategy's VAE pretraining when its space has no cached VAE yet."""
+    strategy's VAE pretraining when its space has no cached VAE yet, `on_proxies(done,
+    total)` the zero-cost proxies a warm start computes where no table ships."""
 
     def __init__(
         self, config: StudyConfig, out: Path, executor: str = "inprocess",
         workers: int | None = None, address: str | None = None,
         on_pretrain_epoch: EpochCallback | None = None, gpus_per_trial: float | None = None,
+        on_proxies: Progress | None = None,
     ) -> None:
         EXECUTORS.get(executor)  # an unknown name is refused before anything is built
         self.gpus_per_trial = check_gpus_per_trial(gpus_per_trial)
@@ -46,6 +49,7 @@ class ConfiguredStudy:
         self.space, self.objective = config.check()
         self.vae = config.pretrained_vae(self.space, on_pretrain_epoch)
         self.executor_name, self.workers, self.address = executor, workers, address
+        self.on_proxies = on_proxies
         self.study: Study | None = None
         """The running Study, while `run` runs."""
 
@@ -56,6 +60,8 @@ class ConfiguredStudy:
             self.space, config.strategy, self.out, direction=config.direction, seed=config.seed, vae=self.vae,
             strategy_options=config.strategy_options, research_options=config.research_options, objectives=config.objective_directions(),
             pruner=config.make_pruner(), evaluation=config.evaluation(), max_retries=config.max_retries,
+            proxies=objective_proxies(self.space, self.objective, Path(config.vae_cache) if config.vae_cache else None,
+                                      self.on_proxies),
         ) as study:
             self.study = study
             study.run_until(config.budget, self.objective, config, self.executor_name, self.workers, self.address, progress,

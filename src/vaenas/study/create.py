@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import weakref
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from vaenas.errors import InvalidArgumentError
 from vaenas.search import STRATEGIES, Strategy, make_strategy, needs_vae
+from vaenas.search.network_proxies import user_network_proxies
+from vaenas.search.proxy_start import ProxyRanking
 from vaenas.search.options import check_objective_count, checked_settings, resolved_options
 from vaenas.objectives import OBJECTIVES
 from vaenas.spaces import SearchSpace, make_space
@@ -39,6 +42,9 @@ def create_study(
     evaluation: dict[str, Any] | None = None,
     max_retries: int = 2,
     research_options: dict[str, Any] | None = None,
+    build: Callable[[Any], Any] | None = None,
+    input_shape: tuple[int, int, int] | None = None,
+    proxies: ProxyRanking | None = None,
 ) -> Study:
     """A study of `space` searched by `strategy` (objects, or registered names).
 
@@ -74,7 +80,13 @@ def create_study(
     `objective_options`: a registered objective, as `vaenas search` runs it); it is kept
     in the study's identity, and with it an objective may be named by its value's name
     (e.g. `accuracy`). `max_retries`: how often a trial whose worker was lost is run
-    again before it counts as failed."""
+    again before it counts as failed.
+
+    `build(arch) -> torch.nn.Module` with `input_shape` (channels, height, width) lets a
+    strategy compute zero-cost proxies of your space's networks (`strategy_options=
+    {"warm_start": "synflow"}`: bo's initial design from the proxy's top 1%); they are
+    cached per space, network code and proxy. `proxies` is a ProxyRanking of your own, or
+    what `vaenas search` computes from a classifier objective's networks."""
     ensure_handler()
     _check_argument_types(space, strategy, vae, strategy_options, objectives, on_pretrain_epoch, evaluation)
     check_seed(seed)
@@ -88,14 +100,16 @@ def create_study(
     if isinstance(strategy, str):
         cls = STRATEGIES.get(strategy)
         settings = checked_settings(strategy, cls, strategy_options, research_options)  # before pretraining a VAE
-        cls.check_space(space, settings)
+        ranking = proxies or (user_network_proxies(space, build, input_shape) if build is not None else None)
+        cls.check_space(space, settings, ranking is not None)
         check_objective_count(strategy, cls, chosen is not None, "objectives={...}")
         progress = on_pretrain_epoch or pretraining_logger(space.name)
         latent = {"vae": vae or cached_vae(space, on_epoch=progress)} if needs_vae(strategy) else {}
-        strategy = make_strategy(strategy, space, seed=seed, **latent, **settings)
+        strategy = make_strategy(strategy, space, seed=seed, **latent, proxies=ranking, **settings)
         options = resolved_options(cls, settings)
-    elif strategy_options or research_options:
-        raise InvalidArgumentError("strategy_options go with a strategy name; a Strategy object has its options already")
+    elif strategy_options or research_options or build is not None or proxies is not None:
+        raise InvalidArgumentError("strategy_options, build and proxies go with a strategy name; a Strategy object "
+                                   "has its options already")
     elif strategy.space is not space:
         raise InvalidArgumentError(f"strategy {strategy.name!r} was built for another space object than the study's")
     else:

@@ -1,0 +1,131 @@
+"""Data-free zero-cost proxies (synflow, params, flops) computed at search time for any
+space vaenas can build a network for: macro and NAS-Bench-201 cells through the network
+their training objective would train, any space through a user's `build(arch)`.
+
+Scores are cached per space, input shape, network and proxy in the VAE cache folder,
+under a key that holds the digest of the code that builds and scores the networks (the
+proxies, the networks, the user's function), so a second search reads them back and a
+change of that code computes them anew."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from vaenas.errors import InvalidArgumentError
+from vaenas.objectives import networks, proxies
+from vaenas.objectives import nb201_network
+from vaenas.saved_files import write_json_atomic
+from vaenas.spaces.base import Arch, SearchSpace
+from vaenas.vae.pretrain import default_cache_dir
+
+Progress = Callable[[int, int], None]
+"""progress(done, total) while scores are computed."""
+
+
+class NetworkProxies:
+    """A ProxyRanking: `build(arch)` makes the untrained network (seeded, so a score does
+    not change between searches), which takes inputs of `in_shape` (channels, height,
+    width). `network` names what `build` makes (e.g. the objective and its settings) and
+    goes into the cache key with the code's digest."""
+
+    def __init__(self, space: SearchSpace, build: Callable[[Arch], nn.Module], in_shape: tuple[int, ...],
+                 network: dict[str, Any], cache_dir: Path | None = None, progress: Progress | None = None) -> None:
+        if len(in_shape) != 3 or not all(isinstance(n, int) and n > 0 for n in in_shape):
+            raise InvalidArgumentError(f"input_shape must be (channels, height, width) in whole numbers, got {in_shape}")
+        self.space, self.build, self.in_shape = space, build, tuple(in_shape)
+        self.network, self.progress = network, progress
+        self.cache_dir = (cache_dir or default_cache_dir()) / "proxies"
+        self.computed = 0
+        """Scores computed (not read from the cache) by this object: what tests watch."""
+
+    def cache_file(self, proxy: str) -> Path:
+        settings = {"space": self.space.name, "definition": self.space.definition(), "in_shape": self.in_shape,
+                    "network": self.network, "proxy": proxy, "code": code_digest(self.build)}
+        digest = hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:12]
+        return self.cache_dir / f"{self.space.name}-{proxy}-{digest}.json"
+
+    def scores(self, archs: list[Arch], proxy: str) -> list[float]:
+        if proxy not in proxies.DATA_FREE:
+            raise InvalidArgumentError(f"a warm start computes data-free proxies: {', '.join(proxies.DATA_FREE)}; "
+                                       f"got {proxy!r}")
+        path = self.cache_file(proxy)
+        cached = _read_cache(path)
+        keys = [self.space.key(arch) for arch in archs]
+        missing = [(key, arch) for key, arch in zip(keys, archs) if key not in cached]
+        for done, (key, arch) in enumerate(missing, 1):
+            cached[key] = self.score(arch, proxy)
+            self.computed += 1
+            if self.progress is not None:
+                self.progress(done, len(missing))
+        if missing:
+            write_json_atomic(path, cached)
+        return [cached[key] for key in keys]
+
+    def score(self, arch: Arch, proxy: str) -> float:
+        with torch.random.fork_rng():
+            torch.manual_seed(0)
+            model = self.build(arch)
+        if not isinstance(model, nn.Module):
+            raise InvalidArgumentError(f"build({self.space.format(arch)!r}) returned {type(model).__name__}, "
+                                       "not a torch.nn.Module")
+        if any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters()):
+            with torch.no_grad(), torch.random.fork_rng():  # a lazy layer takes its shape from a first input
+                torch.manual_seed(0)
+                model.eval()(torch.zeros(1, *self.in_shape))
+        return float(proxies.DATA_FREE[proxy](model, self.in_shape))
+
+
+def code_digest(build: Callable[..., Any]) -> str:
+    """The digest of the proxies' and networks' code and of `build`'s own source (its
+    name where the source cannot be read)."""
+    sources = [inspect.getsource(module) for module in (proxies, networks, nb201_network)]
+    try:
+        sources.append(inspect.getsource(build))
+    except (OSError, TypeError):
+        sources.append(getattr(build, "__qualname__", repr(type(build))))
+    return hashlib.sha1("\n".join(sources).encode()).hexdigest()[:12]
+
+
+def _read_cache(path: Path) -> dict[str, float]:
+    """The cached scores; an unreadable file is computed again (it is only a cache)."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def user_network_proxies(space: SearchSpace, build: Callable[[Arch], nn.Module],
+                         input_shape: tuple[int, ...] | None) -> NetworkProxies:
+    """The proxies of a user's `build(arch)` networks, for inputs of `input_shape`."""
+    if not callable(build):
+        raise InvalidArgumentError(f"build must be a function arch -> torch.nn.Module, got {build!r}")
+    if input_shape is None:
+        raise InvalidArgumentError("build= needs input_shape=(channels, height, width): the proxies feed the "
+                                   "network an input of that shape")
+    return NetworkProxies(space, build, tuple(input_shape), {"build": getattr(build, "__qualname__", "build")})
+
+
+def objective_proxies(space: SearchSpace, objective: Any, cache_dir: Path | None = None,
+                      progress: Progress | None = None) -> NetworkProxies | None:
+    """The proxies of the networks a classifier objective (classifier, cell-classifier,
+    proxy, cell-proxy) trains on its data; None for an objective that builds none."""
+    if not builds_networks(type(objective)):
+        return None
+    network = {"objective": objective.kind, **objective.settings()}
+    return NetworkProxies(space, objective.build, tuple(objective.data.shape), network, cache_dir, progress)
+
+
+def builds_networks(objective_class: type) -> bool:
+    """Whether an objective class builds a classifier network per architecture."""
+    from vaenas.objectives.classifier import ClassifierObjective
+
+    return isinstance(objective_class, type) and issubclass(objective_class, ClassifierObjective)

@@ -1,0 +1,101 @@
+"""Zero-cost proxies computed at search time where no table ships: of a user's `build`
+networks and of a classifier objective's, cached with the code's digest in the key, and
+the warm start that reads them (refused in one line, before any pretraining, where no
+network can be built)."""
+
+import subprocess
+import sys
+
+import pytest
+from torch import nn
+
+import vaenas
+from vaenas.errors import InvalidArgumentError
+from vaenas.search.network_proxies import NetworkProxies, user_network_proxies
+from vaenas.search.proxy_start import proxy_top_cells
+from vaenas.spaces import CellSpace
+
+OPS = ["skip", "conv1x1", "conv3x3", "pool"]
+BUILT: list[str] = []
+
+
+def build(arch):
+    """A small network of a cell's ops (one layer per edge), counting its builds."""
+    BUILT.append(str(arch))
+    layers = {"skip": lambda: nn.Identity(), "conv1x1": lambda: nn.Conv2d(4, 4, 1),
+              "conv3x3": lambda: nn.Conv2d(4, 4, 3, padding=1), "pool": lambda: nn.AvgPool2d(3, 1, 1)}
+    return nn.Sequential(nn.Conv2d(3, 4, 1), *(layers[op]() for op in arch), nn.Flatten(), nn.LazyLinear(2))
+
+
+def build_wider(arch):
+    """Another network code: its proxies are another cache entry."""
+    BUILT.append(str(arch))
+    return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.Flatten(), nn.Linear(8 * 8 * 8, 2 + len(arch)))
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("VAENAS_CACHE", str(tmp_path / "cache"))
+    BUILT.clear()
+
+
+def space():
+    return CellSpace(n_nodes=3, ops=OPS)
+
+
+def test_a_users_build_ranks_its_networks_and_the_warm_start_draws_from_the_top(tmp_path):
+    ranking = user_network_proxies(space(), build, (3, 8, 8))
+    top = proxy_top_cells(space(), "params", ranking)
+    every = list(space().enumerate())
+    params = dict(zip(map(space().key, every), ranking.scores(every, "params")))
+    assert len(top) == 10 and min(params[space().key(a)] for a in top) >= sorted(params.values())[-10]
+    with vaenas.create_study(space=space(), strategy="optuna-tpe", seed=3, build=build, input_shape=(3, 8, 8),
+                             strategy_options={"warm_start": "params"}) as study:
+        study.optimize(lambda arch: 1.0, n_trials=10)
+        assert {space().key(t.arch) for t in study.trials} <= {space().key(a) for a in top}
+
+
+def test_scores_are_cached_and_computed_again_when_the_code_changes():
+    every = list(space().enumerate())
+    first = user_network_proxies(space(), build, (3, 8, 8)).scores(every, "synflow")
+    assert len(BUILT) == 64
+    again = NetworkProxies(space(), build, (3, 8, 8), {"build": "build"})
+    assert again.scores(every, "synflow") == first and again.computed == 0 and len(BUILT) == 64
+    other = user_network_proxies(space(), build_wider, (3, 8, 8))
+    other.scores(every, "synflow")
+    assert other.computed == 64 and other.cache_file("synflow") != again.cache_file("synflow")
+
+
+def test_warm_start_is_refused_in_one_line_before_pretraining_where_no_network_can_be_built():
+    pretrained = []
+    with pytest.raises(InvalidArgumentError, match="ships none and has no network") as refused:
+        vaenas.create_study(space=space(), strategy="bo", strategy_options={"warm_start": "params"},
+                            on_pretrain_epoch=lambda *args: pretrained.append(args))
+    assert pretrained == [] and "\n" not in str(refused.value)
+    with pytest.raises(InvalidArgumentError, match="input_shape"):
+        vaenas.create_study(space=space(), strategy="optuna-tpe", build=build, strategy_options={"warm_start": "params"})
+    not_a_network = user_network_proxies(space(), lambda arch: "a string", (3, 8, 8))
+    with pytest.raises(InvalidArgumentError, match="not a torch.nn.Module"):
+        not_a_network.scores(list(space().enumerate())[:1], "params")
+    done = subprocess.run([sys.executable, "-m", "vaenas", "search", "--space", "nbgraph", "-S", "warm_start=params",
+                           "--budget", "5", "--out", "unused"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "ships none" in done.stderr and len(done.stderr.splitlines()) == 1
+
+
+def test_a_training_search_warm_starts_from_its_own_networks(tmp_path):
+    """`vaenas search --objective classifier -S warm_start=params`: the first trials are
+    the biggest networks of the ranked pool, computed from the classifier's networks."""
+    from vaenas.objectives import make_objective
+    from vaenas.search.network_proxies import objective_proxies
+    from vaenas.spaces import make_space
+
+    macro = make_space("macro")
+    objective = make_objective("classifier", "synthetic")
+    ranking = objective_proxies(macro, objective)
+    top = proxy_top_cells(macro, "params", ranking)
+    assert len(top) == 10 and ranking.computed == 1000
+    with vaenas.create_study(space=macro, strategy="optuna-tpe", proxies=ranking,
+                             strategy_options={"warm_start": "params"}) as study:
+        study.optimize(lambda arch: 1.0, n_trials=5)
+        assert {macro.key(t.arch) for t in study.trials} <= {macro.key(a) for a in top}
+    assert objective_proxies(macro, make_objective("nb201")) is None
