@@ -99,3 +99,41 @@ def test_a_training_search_warm_starts_from_its_own_networks(tmp_path):
         study.optimize(lambda arch: 1.0, n_trials=5)
         assert {macro.key(t.arch) for t in study.trials} <= {macro.key(a) for a in top}
     assert objective_proxies(macro, make_objective("nb201")) is None
+
+
+# --- proxies as the surrogate's features ---------------------------------------------------
+
+@pytest.mark.heavy
+def test_proxy_features_reach_bos_gp_and_a_resumed_study_proposes_the_same(tmp_path, nb201_vae):
+    from vaenas.objectives import make_objective
+
+    table = make_objective("nb201")
+    options = {"proxy_features": "synflow+params"}
+
+    def run(folder, first, then):
+        with vaenas.create_study(space="nb201", strategy="bo", seed=5, vae=nb201_vae, storage=folder,
+                                 strategy_options=options) as study:
+            study.optimize(lambda arch: table.evaluate(arch).value, n_trials=first)
+        with vaenas.create_study(space="nb201", strategy="bo", seed=5, vae=nb201_vae, storage=folder,
+                                 strategy_options=options) as study:
+            if then:
+                study.optimize(lambda arch: table.evaluate(arch).value, n_trials=then)
+            columns = study.strategy._x(study.strategy._observed[:1]).shape[1]
+            return [t.arch for t in study.trials], columns
+
+    whole, columns = run(tmp_path / "whole", 14, 0)
+    resumed, _ = run(tmp_path / "resumed", 8, 6)
+    assert resumed == whole and len(whole) == 14
+    with vaenas.create_study(space="nb201", strategy="bo", seed=5, vae=nb201_vae) as plain:
+        plain.optimize(lambda arch: table.evaluate(arch).value, n_trials=1)
+        assert columns == plain.strategy._x(plain.strategy._observed[:1]).shape[1] + 2
+
+
+def test_proxy_features_are_refused_before_pretraining_where_none_can_be_had():
+    pretrained = []
+    with pytest.raises(InvalidArgumentError, match="proxy_features=params needs zero-cost proxies"):
+        vaenas.create_study(space=space(), strategy="bo", strategy_options={"proxy_features": "params"},
+                            on_pretrain_epoch=lambda *args: pretrained.append(args))
+    with pytest.raises(InvalidArgumentError, match="proxy_features"):
+        vaenas.create_study(space="nb201", strategy="bo", strategy_options={"proxy_features": "naswot"})
+    assert pretrained == []

@@ -11,7 +11,7 @@ import numpy as np
 
 from vaenas.errors import UnknownNameError
 from vaenas.search.acquisition import ACQUISITIONS, acquisition_values
-from vaenas.search.latent_surrogate import LatentSurrogateStrategy
+from vaenas.search.latent_surrogate import PROXY_FEATURES, LatentSurrogateStrategy
 from vaenas.search.latent_strategy import POOL_SIZE
 from vaenas.search.model_based import N_INIT
 from vaenas.search.options import Option, at_least, one_of
@@ -45,6 +45,8 @@ class LatentBO(LatentSurrogateStrategy):
         "n_init": N_INIT, "pool_size": POOL_SIZE, "warm_start": WARM_START,
         "acquisition": Option("ei", "ei: log expected improvement; ucb: upper confidence bound",
                               one_of(*ACQUISITIONS)),
+        "proxy_features": Option("none", "zero-cost proxies the GP reads beside its features (log, standardised): "
+                                 "none, synflow, params, flops or several joined by +", one_of(*PROXY_FEATURES)),
     }
     option_rules = {"patience": at_least(0), "warp": one_of(*WARPS), "fixed_noise": at_least(0)}
     """Research settings (docs/decisions/bo-defaults.md): set by benchmark scripts and `-X`."""
@@ -56,6 +58,7 @@ class LatentBO(LatentSurrogateStrategy):
     @classmethod
     def check_space(cls, space: SearchSpace, options: dict[str, Any], proxies_computable: bool = False) -> None:
         check_warm_start(space, options.get("warm_start", "none"), proxies_computable)
+        super().check_space(space, options, proxies_computable)
 
     def __init__(
         self,
@@ -90,7 +93,7 @@ class LatentBO(LatentSurrogateStrategy):
         if acquisition not in ACQUISITIONS:
             raise UnknownNameError(f"unknown bo acquisition {acquisition!r}; choose one of: {', '.join(ACQUISITIONS)}")
         check_warp(warp)
-        super().__init__(space, seed, **latent)
+        super().__init__(space, seed, proxies=proxies, **latent)
         self.acquisition, self.patience, self.warp = acquisition, patience, warp
         self.stay_local = stay_local
         self._gp = self._new_gp(fixed_noise)

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from collections.abc import Callable
+
 from vaenas.errors import UnknownNameError
 from vaenas.search.encodings import adjacency_one_hot, operation_counts
 from vaenas.search.latent_pool import LatentPool
+from vaenas.spaces import Arch
+
+ProxyValues = Callable[[list[Arch]], np.ndarray]
+"""archs -> (n, k) zero-cost proxies, one column per proxy."""
 
 FEATURES = ("latent+onehot", "embedding+onehot", "latent", "embedding", "onehot")
 
@@ -28,10 +34,18 @@ class LatentFeatures:
 
     One-hot and count columns that are constant over the pool (nb201's fixed adjacency,
     the input and output nodes) are left out: they carry nothing and, with one ARD
-    lengthscale each, made a GP refit at 150 observations 3.5x slower."""
+    lengthscale each, made a GP refit at 150 observations 3.5x slower.
 
-    def __init__(self, pool: LatentPool, kind: str = "embedding+onehot", counts: bool = False) -> None:
+    With `proxies` (archs -> an (n, k) array of zero-cost proxies), their logarithms come
+    after everything else, standardised by the pool as first encoded (NAS-Bench-Suite-Zero:
+    proxies as predictor features)."""
+
+    def __init__(self, pool: LatentPool, kind: str = "embedding+onehot", counts: bool = False,
+                 proxies: ProxyValues | None = None) -> None:
         self.pool, self.kind, self.counts = pool, check_features(kind), counts
+        self.proxies = proxies
+        self._proxy_values = np.zeros((0, 0))
+        self._proxy_scale: tuple[np.ndarray, np.ndarray] | None = None
         self._encoded = np.zeros((0, 0))
         self._varying: np.ndarray | None = None
         self.n_counts = 0
@@ -46,7 +60,22 @@ class LatentFeatures:
         if self._varying is not None:
             self._encode_new()
             parts.append(self._encoded[indices])
+        if self.proxies is not None:
+            self._score_new()
+            parts.append(self._proxy_values[indices])
         return np.hstack(parts)
+
+    def _score_new(self) -> None:
+        """The proxies of the pool members added since the last call, log-scaled and
+        standardised as the first pool was."""
+        archs = self.pool.archs[len(self._proxy_values) :]
+        if not archs or self.proxies is None:
+            return
+        raw = np.log1p(np.abs(np.asarray(self.proxies(list(archs)), dtype=float)))
+        if self._proxy_scale is None:
+            self._proxy_scale = (raw.mean(0), np.where(raw.std(0) > 0, raw.std(0), 1.0))
+        new = (raw - self._proxy_scale[0]) / self._proxy_scale[1]
+        self._proxy_values = np.vstack([self._proxy_values, new]) if len(self._proxy_values) else new
 
     def _encode_new(self) -> None:
         """Encodes the pool members added since the last call (one-hot and counts)."""

@@ -3,15 +3,32 @@ that grows by decoding around the incumbents."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
 
+from vaenas.errors import UnknownNameError
 from vaenas.search.gp import LatentGP
 from vaenas.search.latent_features import FEATURES, LatentFeatures, check_features
 from vaenas.search.latent_strategy import LatentStrategy
 from vaenas.search.options import at_least, one_of
+from vaenas.search.proxy_start import PROXY_COLUMNS, ProxyRanking, check_warm_start, proxy_scores
 from vaenas.spaces import SearchSpace
+
+
+PROXY_FEATURES = ("none", *("+".join(c) for k in (1, 2, 3) for c in itertools.combinations(PROXY_COLUMNS, k)))
+"""What `proxy_features` takes: none, or proxies joined by + in the table's order."""
+
+
+def proxy_names(text: str) -> list[str]:
+    """The proxies of a `proxy_features` option ("none", "synflow", "synflow+params")."""
+    names = [] if text == "none" else text.split("+")
+    unknown = [n for n in names if n not in PROXY_COLUMNS]
+    if unknown or len(set(names)) != len(names):
+        raise UnknownNameError(f"proxy_features {text!r}: name proxies among {', '.join(PROXY_COLUMNS)}, joined by + "
+                               "(each once), or none")
+    return names
 
 
 class LatentSurrogateStrategy(LatentStrategy):
@@ -22,7 +39,13 @@ class LatentSurrogateStrategy(LatentStrategy):
     incumbents at each ask (`radius`: the spread, as a share of the pool's range), so
     that proposals are not limited to the sampled pool."""
 
-    option_rules = {"features": one_of(*FEATURES), "generate": at_least(0), "radius": at_least(0)}
+    option_rules = {"features": one_of(*FEATURES), "generate": at_least(0), "radius": at_least(0),
+                    "proxy_features": one_of(*PROXY_FEATURES)}
+
+    @classmethod
+    def check_space(cls, space: SearchSpace, options: dict[str, Any], proxies_computable: bool = False) -> None:
+        for proxy in proxy_names(options.get("proxy_features", "none")):
+            check_warm_start(space, proxy, proxies_computable, option="proxy_features")
 
     def __init__(
         self,
@@ -32,14 +55,26 @@ class LatentSurrogateStrategy(LatentStrategy):
         op_counts: bool = False,
         generate: int = 200,
         radius: float = 0.1,
+        proxy_features: str = "none",
+        proxies: ProxyRanking | None = None,
         **latent: Any,
     ) -> None:
-        """`latent` holds LatentStrategy's options: vae, n_init, pool_size."""
+        """`proxy_features`: zero-cost proxies the surrogate reads beside `features`
+        ("synflow", "params", "flops", or several joined by +; "none"), from the shipped
+        table or computed by `proxies`. `latent` holds LatentStrategy's options: vae,
+        n_init, pool_size."""
         check_features(features)  # before the pool is encoded
+        names = proxy_names(proxy_features)
+        for proxy in names:
+            check_warm_start(space, proxy, proxies is not None, option="proxy_features")
         super().__init__(space, seed, **latent)
-        self.features, self.op_counts = features, op_counts
+        self.features, self.op_counts, self.proxy_features = features, op_counts, proxy_features
         self.generate, self.radius = generate, radius
-        self._x = LatentFeatures(self.pool, features, counts=op_counts)
+
+        def proxy_values(archs: list[Any]) -> np.ndarray:
+            return np.column_stack([proxy_scores(space, archs, proxy, proxies) for proxy in names])
+
+        self._x = LatentFeatures(self.pool, features, counts=op_counts, proxies=proxy_values if names else None)
 
     def _new_gp(self, fixed_noise: float = 0.0) -> LatentGP:
         """A GP for these features: linear as well in the operation counts, if any."""

@@ -40,16 +40,24 @@ def default_proxy(space: SearchSpace) -> str:
     return "synflow" if space.name in PROXY_SPACES else "none"
 
 
-def check_warm_start(space: SearchSpace, proxy: str, computable: bool = False) -> None:
-    """Refuses a proxy warm start where no proxy can be had: the space ships none and no
-    network can be built for it (`computable`). Called when the options are checked,
-    before any VAE is pretrained."""
+def check_warm_start(space: SearchSpace, proxy: str, computable: bool = False, option: str = "warm_start") -> None:
+    """Refuses a proxy warm start (or proxy features, `option`) where no proxy can be had:
+    the space ships none and no network can be built for it (`computable`). Called when
+    the options are checked, before any VAE is pretrained."""
     if proxy not in ("none", "auto") and space.name not in PROXY_SPACES and not computable:
         raise InvalidArgumentError(
-            f"warm_start={proxy} needs zero-cost proxies: they ship for nb201 only, and space {space.name!r} ships none "
+            f"{option}={proxy} needs zero-cost proxies: they ship for nb201 only, and space {space.name!r} ships none "
             "and has no network to compute them from: use an objective that trains networks (classifier, cell-classifier), pass "
-            "build=fn(arch) -> nn.Module to create_study, or warm_start=none"
+            f"build=fn(arch) -> nn.Module to create_study, or {option}=none"
         )
+
+
+def proxy_scores(space: SearchSpace, archs: list[Arch], proxy: str, ranking: ProxyRanking | None = None) -> list[float]:
+    """`proxy` of each architecture: from the shipped table, else computed by `ranking`."""
+    if ranking is None or space.name in PROXY_SPACES:
+        table = load_proxies()
+        return [table[space.key(arch)][proxy] for arch in archs]
+    return ranking.scores(archs, proxy)
 
 
 def proxy_top_cells(space: SearchSpace, proxy: str, ranking: ProxyRanking | None = None) -> list[Arch]:
@@ -66,4 +74,4 @@ def proxy_top_cells(space: SearchSpace, proxy: str, ranking: ProxyRanking | None
     return [pool[i] for i in order[: max(MIN_TOP, int(len(pool) * TOP_SHARE))]]
 
 
-__all__ = ["PROXY_COLUMNS", "ProxyRanking", "check_warm_start", "default_proxy", "proxy_top_cells"]
+__all__ = ["PROXY_COLUMNS", "ProxyRanking", "check_warm_start", "default_proxy", "proxy_scores", "proxy_top_cells"]
