@@ -29,7 +29,7 @@ import urllib.request
 from pathlib import Path
 
 from headless_browser import chromium, dashboard, open_page, wait_until
-from provenance import provenance, provenance_line, save_result
+from provenance import provenance, provenance_line, result_options, save_result
 
 SPACE_SIZE = 15_625
 
@@ -114,9 +114,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", type=int, default=60, help="trials of each timed search")
     parser.add_argument("--pairs", type=int, default=3, help="timed searches with and without the dashboard")
-    parser.add_argument("--out", type=Path)
-    parser.add_argument("--page", nargs=2, type=Path, metavar=("RESULT", "MARKDOWN"),
-                        help="write the docs page of a result file instead of measuring")
+    result_options(parser)
     args = parser.parse_args()
     if args.page:
         write_page(*args.page)

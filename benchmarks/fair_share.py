@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from provenance import provenance, provenance_line, save_result
+from provenance import provenance, provenance_line, result_options, save_result
 
 PRETRAIN = (
     "from vaenas.cpu_share import apply_to_environment; apply_to_environment()\n"
@@ -48,9 +48,7 @@ def timed(command: list[str], env: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", type=int, default=100)
-    parser.add_argument("--out", type=Path)
-    parser.add_argument("--page", nargs=2, type=Path, metavar=("RESULT", "MARKDOWN"),
-                        help="write the docs page of a result file instead of measuring")
+    result_options(parser)
     args = parser.parse_args()
     if args.page:
         write_page(*args.page)

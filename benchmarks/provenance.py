@@ -3,6 +3,7 @@ docs names the run it came from."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -41,3 +42,11 @@ def save_result(path: Path | None, result: dict) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result) + "\n")
+
+
+def result_options(parser: argparse.ArgumentParser) -> None:
+    """`--out RESULT` (the result file to write) and `--page RESULT MARKDOWN` (the docs page
+    of a result file, instead of measuring): what a benchmark with a generated page takes."""
+    parser.add_argument("--out", type=Path, help="the result file to write")
+    parser.add_argument("--page", nargs=2, type=Path, metavar=("RESULT", "MARKDOWN"),
+                        help="write the docs page of a result file instead of measuring")

@@ -64,8 +64,8 @@ def make_app(out: Path) -> Starlette:
             path = folder(request)
         except FolderProblem as exc:
             return HTMLResponse(_problem_page(str(exc)), status_code=exc.status)
-        name = "compare.html" if folder_kind(path) == "compare" else "study.html"
-        return HTMLResponse((STATIC / name).read_text())
+        body = "compare-body.html" if folder_kind(path) == "compare" else "study-body.html"
+        return HTMLResponse((STATIC / "head.html").read_text() + (STATIC / body).read_text())
 
     def state(request: Request) -> Response:  # sync: Starlette runs it in a thread
         path = folder(request)
@@ -146,6 +146,5 @@ async def _latent_points(path: Path) -> dict[str, Any]:
 def _problem_page(message: str) -> str:
     from html import escape
 
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>vaenas dashboard</title>"
-            f"<link rel='stylesheet' href='/static/dashboard.css'></head><body><header><h1>vaenas dashboard</h1>"
-            f"</header><p class='problem' id='problem'>{escape(message)}</p></body></html>")
+    return ((STATIC / "head.html").read_text() + "<body><header><h1>vaenas dashboard</h1></header>"
+            f"<p class='problem' id='problem'>{escape(message)}</p></body></html>")
