@@ -29,7 +29,7 @@ import urllib.request
 from pathlib import Path
 
 from headless_browser import chromium, dashboard, open_page, wait_until
-from provenance import provenance, provenance_line, result_options, save_result
+from provenance import arguments_or_page, provenance, provenance_line, save_result
 
 SPACE_SIZE = 15_625
 
@@ -114,10 +114,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", type=int, default=60, help="trials of each timed search")
     parser.add_argument("--pairs", type=int, default=3, help="timed searches with and without the dashboard")
-    result_options(parser)
-    args = parser.parse_args()
-    if args.page:
-        write_page(*args.page)
+    args = arguments_or_page(parser, write_page)
+    if args is None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         result = {"provenance": provenance(), **load_and_update(Path(tmp)),

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from provenance import provenance, provenance_line, result_options, save_result
+from provenance import arguments_or_page, provenance, provenance_line, save_result
 
 PRETRAIN = (
     "from vaenas.cpu_share import apply_to_environment; apply_to_environment()\n"
@@ -48,10 +48,8 @@ def timed(command: list[str], env: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--budget", type=int, default=100)
-    result_options(parser)
-    args = parser.parse_args()
-    if args.page:
-        write_page(*args.page)
+    args = arguments_or_page(parser, write_page)
+    if args is None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         def search() -> list[str]:

@@ -21,7 +21,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from provenance import provenance, provenance_line, result_options, save_result
+from provenance import arguments_or_page, provenance, provenance_line, save_result
 from seed_range import parse_seeds
 from seed_runs import ask_tell, make_run_strategy, over_seeds, pretrain_first
 
@@ -63,10 +63,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--final-epochs", type=int, default=20)
     parser.add_argument("--processes", type=int, default=2)
-    result_options(parser)
-    args = parser.parse_args()
-    if args.page:
-        write_page(*args.page)
+    args = arguments_or_page(parser, write_page)
+    if args is None:
         return
     vae_seeds = parse_seeds(args.vae_seeds)
     for vae_seed in vae_seeds:

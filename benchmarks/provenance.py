@@ -10,6 +10,7 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -44,9 +45,15 @@ def save_result(path: Path | None, result: dict) -> None:
     path.write_text(json.dumps(result) + "\n")
 
 
-def result_options(parser: argparse.ArgumentParser) -> None:
-    """`--out RESULT` (the result file to write) and `--page RESULT MARKDOWN` (the docs page
-    of a result file, instead of measuring): what a benchmark with a generated page takes."""
+def arguments_or_page(parser: argparse.ArgumentParser, write_page: Callable[[Path, Path], None]) -> argparse.Namespace | None:
+    """Adds `--out RESULT` (the result file to write) and `--page RESULT MARKDOWN` to a
+    benchmark's parser and parses; with --page, writes the docs page of a result file
+    and returns None (nothing to measure)."""
     parser.add_argument("--out", type=Path, help="the result file to write")
     parser.add_argument("--page", nargs=2, type=Path, metavar=("RESULT", "MARKDOWN"),
                         help="write the docs page of a result file instead of measuring")
+    args = parser.parse_args()
+    if args.page:
+        write_page(*args.page)
+        return None
+    return args
