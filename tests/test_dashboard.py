@@ -9,6 +9,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -31,6 +32,16 @@ def get(url: str) -> tuple[int, dict]:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read())
+
+
+def wait_for(url: str) -> dict:
+    """A view the server computes in a process of its own: asked until it is ready."""
+    for _ in range(600):
+        status, body = get(url)
+        if status != 202:
+            return body
+        time.sleep(0.1)
+    raise TimeoutError(url)
 
 
 def pruned_study(folder: Path, n_trials: int) -> None:
@@ -62,6 +73,7 @@ def test_the_api_follows_a_study_that_keeps_running_beside_it(tmp_path):
         assert [e["op"] for e in drawn["edges"]] == list(space.parse(first["trials"][3]["arch"]))
         _, latent = get(f"{url}api/latent")
         assert latent == {"computing": True} or "without a VAE" in latent["reason"]
+        assert wait_for(f"{url}api/optimum") == {"optimum": None}  # a user's function knows no optimum
 
 
 def test_running_trials_are_sent_again_until_they_end(tmp_path):
@@ -183,3 +195,13 @@ def test_every_kind_of_space_is_drawn():
     assert graph["kind"] == "graph" and len(graph["nodes"]) == 6 and [0, 1] in graph["edges"]
     assert drawing(None, "my own arch") == {"kind": "text", "text": "my own arch"}
     assert "problem" in drawing(make_space("nb201"), "not a cell")
+
+
+def test_a_table_objective_gives_its_optimum_for_regret(tmp_path):
+    subprocess.run([sys.executable, "-m", "vaenas", "search", "--strategy", "rs", "--budget", "5", "--dataset",
+                    "cifar100", "--out", str(tmp_path)], check=True, capture_output=True, timeout=300)
+    from vaenas.objectives import make_objective
+
+    with dashboard(tmp_path) as (_, url):
+        assert wait_for(f"{url}api/optimum") == {"optimum": make_objective("nb201", "cifar100").optimum}
+        assert "without a VAE" in wait_for(f"{url}api/latent")["reason"]

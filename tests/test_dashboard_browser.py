@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+import vaenas
+from vaenas.objectives import make_objective
+
 sys.path.append(str(Path(__file__).parents[1] / "benchmarks"))
 from headless_browser import browser_missing, chromium, console_errors, dashboard, open_page, wait_until  # noqa: E402
 
@@ -75,6 +78,10 @@ def test_the_latent_map_and_the_best_curve_of_a_latent_search(tmp_path):
         assert int(points) == 15625
         assert page.execute_script("return document.getElementById('latent-map').dataset.trials") == "12"
         assert page.execute_script("return document.getElementById('best-plot').data[0].x.at(-1)") == 12
+        wait_until(page, "return document.getElementById('best-plot').layout.yaxis.type === 'log'", 60)  # regret
+        regret = page.execute_script("return document.getElementById('best-plot').data[0].y.at(-1)")
+        best = vaenas.load_study(tmp_path).best_value
+        assert regret == pytest.approx(max(make_objective("nb201").optimum - best, 1e-3))
         page.find_elements("css selector", "#trials tbody tr")[5].click()
         wait_until(page, "return document.querySelectorAll('#arch svg circle.node').length === 4", 20)
         assert console_errors(page) == []
@@ -115,3 +122,35 @@ def test_the_dashboard_benchmark_runs_and_renders_its_page(tmp_path):
     subprocess.run([sys.executable, str(script), "--page", str(result), str(page)], check=True, timeout=60)
     text = page.read_text()
     assert "| server's peak memory (MiB) |" in text and "median ratio" in text
+
+
+PARETO = """
+import sys
+import vaenas
+from pruning_objective import OP_WORTH
+from vaenas.spaces import CellSpace
+
+
+def two_sided(arch):
+    worth = sum(OP_WORTH[op] for op in arch)
+    return vaenas.Evaluation(value=worth, metrics={"latency": float(len(set(arch)))})
+
+
+with vaenas.create_study(space=CellSpace(n_nodes=3, ops=list(OP_WORTH)), strategy="rs", seed=2, storage=sys.argv[1],
+                         objectives={"value": "maximize", "latency": "minimize"}) as study:
+    study.optimize(two_sided, n_trials=20)
+"""
+
+
+def test_a_study_of_two_objectives_shows_its_pareto_front(tmp_path):
+    script = tmp_path / "pareto.py"
+    script.write_text(PARETO)
+    subprocess.run([sys.executable, str(script), str(tmp_path / "study")], check=True, timeout=300,
+                   env={**os.environ, "PYTHONPATH": str(TESTS)})
+    complete = {t.number for t in vaenas.load_study(tmp_path / "study").trials if t.status.value == "complete"}
+    with dashboard(tmp_path / "study") as (_, url), chromium() as page:
+        open_page(page, url)
+        assert page.execute_script("return document.getElementById('pareto-panel').hidden") is False
+        drawn = page.execute_script("return document.getElementById('pareto-plot').data.map(t => t.x.length)")
+        assert drawn[0] == len(complete) and 1 <= drawn[1] < drawn[0]
+        assert console_errors(page) == []

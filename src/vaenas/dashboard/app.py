@@ -6,6 +6,7 @@ from the JSON API, and the API (documented in docs/dashboard.md):
     GET /api/trials?run=R&since=N     trials numbered N on, and `next`, the N to ask next
     GET /api/arch?run=R&number=K      trial K's architecture as the page draws it
     GET /api/latent?run=R             the space's latent map (202 while it is computed)
+    GET /api/optimum?run=R            the best value a table objective can reach (202 while read)
 
 `run` is a folder inside the served one ("" is the served folder itself, e.g.
 runs/bo/seed0 in a compare folder); one outside it is refused (403)."""
@@ -49,7 +50,7 @@ def plotly_script() -> Path:
 def make_app(out: Path) -> Starlette:
     """The dashboard of folder `out` (a study, a compare folder, or one a search will write)."""
     out = out.resolve()
-    latent: dict[Path, Any] = {}
+    computed: dict[tuple[str, Path], Any] = {}
     spaces: dict[Path, Any] = {}
     watches: dict[Path, StudyWatch] = {}
 
@@ -90,12 +91,13 @@ def make_app(out: Path) -> Starlette:
             spaces[path] = space_of(config["space"], config.get("space_definition"))
         return _json(drawing(spaces[path], arch_of(path, number)))
 
-    async def latent_map(request: Request) -> Response:
-        path = folder(request)
+    async def torch_side(request: Request) -> Response:
+        """The latent map or the optimum, from a process of its own; 202 until it is done."""
+        path, view = folder(request), request.url.path.rsplit("/", 1)[-1]
         config_of(path)  # a study, readable, or the problem it has
-        if path not in latent:
-            latent[path] = asyncio.ensure_future(_latent_points(path))
-        task = latent[path]
+        if (view, path) not in computed:
+            computed[view, path] = asyncio.ensure_future(_torch_side(view, path))
+        task = computed[view, path]
         if not task.done():
             return _json({"computing": True}, 202)
         return _json(task.result())
@@ -109,7 +111,8 @@ def make_app(out: Path) -> Starlette:
         Route("/api/state", state),
         Route("/api/trials", trials),
         Route("/api/arch", arch),
-        Route("/api/latent", latent_map),
+        Route("/api/latent", torch_side),
+        Route("/api/optimum", torch_side),
         Route("/static/plotly.min.js", lambda request: FileResponse(plotly_script())),
         Mount("/static", StaticFiles(directory=STATIC)),
     ]
@@ -129,17 +132,17 @@ def _json(payload: Any, status: int = 200) -> Response:
     return Response(json.dumps(payload, separators=(",", ":")), status_code=status, media_type="application/json")
 
 
-async def _latent_points(path: Path) -> dict[str, Any]:
-    """The map from its own process, with one torch thread (the search keeps the cores)."""
+async def _torch_side(view: str, path: Path) -> dict[str, Any]:
+    """A view of torch_side.py from its own process, with one torch thread (the search keeps
+    the cores); its failure is an answer that says why."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "vaenas.dashboard.latent_points", str(path),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "OMP_NUM_THREADS": "1"},
+        sys.executable, "-m", "vaenas.dashboard.torch_side", view, str(path),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env={**os.environ, "OMP_NUM_THREADS": "1"},
     )
     stdout, stderr = await process.communicate()
     if process.returncode != 0:
         lines = stderr.decode(errors="replace").strip().splitlines()
-        return {"available": False, "reason": lines[-1] if lines else f"exit code {process.returncode}"}
+        return {"available": False, "optimum": None, "reason": lines[-1] if lines else f"exit {process.returncode}"}
     return dict(json.loads(stdout))
 
 

@@ -45,6 +45,7 @@ const study = {
   page: 0,
   chosen: null,
   latent: null,
+  optimum: null, // the best value a table objective can reach: the curve shows regret
   curvesKey: "",
 };
 
@@ -101,13 +102,29 @@ function bestPoints() {
 }
 
 function drawBest() {
+  // the best value so far, or its regret (distance to the optimum, log scale) where the
+  // objective is a table that knows its optimum
   const { x, y } = bestPoints();
   const axis = el("best-axis").value === "time" ? "seconds since the first trial" : "finished trials";
-  Plotly.react(el("best-plot"), [{ x, y, mode: "lines+markers", line: { shape: "hv", color: "#23395d" },
-    marker: { size: 4 }, name: "best so far" }], {
+  const optimum = study.optimum;
+  const regret = optimum === null || optimum === undefined ? null
+    : y.map((v) => Math.max(study.state.maximize ? optimum - v : v - optimum, 1e-3));
+  Plotly.react(el("best-plot"), [{ x, y: regret || y, mode: "lines+markers", line: { shape: "hv", color: "#23395d" },
+    marker: { size: 4 }, name: regret ? "regret" : "best so far", customdata: y,
+    hovertemplate: regret ? "best %{customdata}<br>regret %{y}<extra></extra>" : "best %{y}<extra></extra>" }], {
     margin: { t: 10, r: 10, b: 40, l: 60 }, xaxis: { title: { text: axis } },
-    yaxis: { title: { text: "best value" } }, showlegend: false,
+    yaxis: regret ? { title: { text: `regret (optimum ${text(optimum, 6)})` }, type: "log" }
+      : { title: { text: "best value" } },
+    showlegend: false,
   }, { displaylogo: false, responsive: true });
+}
+
+async function loadOptimum() {
+  const { ok, status, body } = await api("optimum");
+  if (!ok) return;
+  if (status === 202) { setTimeout(loadOptimum, 1000); return; }
+  study.optimum = body.optimum;
+  if (study.optimum !== null && study.optimum !== undefined) drawBest();
 }
 
 function drawCurves() {
@@ -359,6 +376,7 @@ async function pollStudy() {
       vaenas.loadedMs = performance.now();
       document.body.dataset.ready = "1";
       loadLatent();
+      loadOptimum();
     } else if (changed) {
       vaenas.lastUpdateMs = performance.now() - started;
       vaenas.updates += 1;

@@ -1,8 +1,11 @@
-"""The latent map of a study's space, computed in a process of its own
-(`python -m vaenas.dashboard.latent_points FOLDER` prints JSON), so that the dashboard's
-server never loads torch: every architecture of the space placed in 2-D by the PCA of its
-embedding under the space's pretrained VAE (the cached or shipped one; the dashboard
-never pretrains). The page colours the study's trials on it by value."""
+"""What the dashboard needs torch for, computed in a process of its own so that its server
+never loads it (`python -m vaenas.dashboard.torch_side latent|optimum FOLDER` prints
+JSON):
+
+- the latent map: every architecture of the space placed in 2-D by the PCA of its
+  embedding under the space's pretrained VAE (the cached or shipped one; the dashboard
+  never pretrains); the page colours the study's trials on it by value;
+- the optimum of a table objective (NAS-Bench-201, NAS-Bench-Graph), for regret."""
 
 from __future__ import annotations
 
@@ -52,5 +55,19 @@ def _pretrained_vae(space: Any) -> Any:
     return ArchVAE.load(shipped, space) if shipped else None
 
 
+def objective_optimum(folder: Path) -> dict[str, Any]:
+    """The best value the study's objective can reach, where it is a table (else null)."""
+    from vaenas.dashboard.folder_view import config_of
+    from vaenas.objectives import OBJECTIVES, make_objective
+
+    config = config_of(folder)
+    name = config.get("objective")
+    if name not in OBJECTIVES or not OBJECTIVES.get(name).is_lookup:
+        return {"optimum": None}
+    return {"optimum": make_objective(name, config.get("dataset"), **config.get("objective_options", {})).optimum}
+
+
+VIEWS = {"latent": latent_points, "optimum": objective_optimum}
+
 if __name__ == "__main__":
-    print(json.dumps(latent_points(Path(sys.argv[1]))))
+    print(json.dumps(VIEWS[sys.argv[1]](Path(sys.argv[2]))))
