@@ -278,7 +278,10 @@ def test_optimize_arguments_of_the_wrong_kind_are_one_line_before_any_trial(argu
         assert study.trials == []
 
 
-def test_warm_start_off_nb201_is_refused_before_any_vae_is_pretrained():
+def test_warm_start_without_proxies_is_refused_before_any_vae_is_pretrained():
+    """Off nb201 a warm start needs networks to compute proxies from: a Python study of
+    macro without build=, and nbgraph, are refused first; a classifier search of macro
+    builds its networks, so it is accepted."""
     def pretraining(*args):
         raise AssertionError("a VAE was pretrained before the option was checked")
 
@@ -286,8 +289,10 @@ def test_warm_start_off_nb201_is_refused_before_any_vae_is_pretrained():
         vaenas.create_study(space="macro", strategy="bo", strategy_options={"warm_start": "synflow"},
                             on_pretrain_epoch=pretraining)
     with pytest.raises(InvalidArgumentError, match="warm_start"):
-        StudyConfig(space="macro", objective="classifier", dataset="digits", strategy="bo",
+        StudyConfig(space="nbgraph", objective="nbgraph", strategy="bo",
                     strategy_options={"warm_start": "synflow"}).check_names()
+    StudyConfig(space="macro", objective="classifier", dataset="digits", strategy="bo",
+                strategy_options={"warm_start": "synflow"}).check_names()
 
 
 def test_a_pruner_on_a_table_is_ignored_with_a_warning_and_kept_out_of_the_identity(tmp_path):
