@@ -58,7 +58,7 @@ def _run(script, *args, timeout=300):
 def test_every_benchmark_script_starts():
     """The scripts no other test runs: each imports what it uses and parses its arguments."""
     for script in sorted(BENCHMARKS.glob("*.py")):
-        if script.name in ("provenance.py", "seed_range.py", "seed_runs.py", "standard_error.py"):
+        if script.name in ("headless_browser.py", "provenance.py", "seed_range.py", "seed_runs.py", "standard_error.py"):
             continue  # helpers, not scripts
         assert "usage" in _run(script.name, "--help").stdout, script.name
 
