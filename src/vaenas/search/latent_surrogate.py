@@ -31,6 +31,15 @@ def proxy_names(text: str) -> list[str]:
     return names
 
 
+def checked_proxy_features(space: SearchSpace, text: str, computable: bool) -> list[str]:
+    """The proxies of a `proxy_features` option, each checked to be available in `space`
+    (from the shipped table, or computable where the networks can be built)."""
+    names = proxy_names(text)
+    for proxy in names:
+        check_warm_start(space, proxy, computable, option="proxy_features")
+    return names
+
+
 class LatentSurrogateStrategy(LatentStrategy):
     """A latent strategy whose surrogate sees `features` of pool members (the VAE
     embedding, the one-hot encoding, or both: see LatentFeatures; with `op_counts`, also
@@ -44,8 +53,7 @@ class LatentSurrogateStrategy(LatentStrategy):
 
     @classmethod
     def check_space(cls, space: SearchSpace, options: dict[str, Any], proxies_computable: bool = False) -> None:
-        for proxy in proxy_names(options.get("proxy_features", "none")):
-            check_warm_start(space, proxy, proxies_computable, option="proxy_features")
+        checked_proxy_features(space, options.get("proxy_features", "none"), proxies_computable)
 
     def __init__(
         self,
@@ -64,9 +72,7 @@ class LatentSurrogateStrategy(LatentStrategy):
         table or computed by `proxies`. `latent` holds LatentStrategy's options: vae,
         n_init, pool_size."""
         check_features(features)  # before the pool is encoded
-        names = proxy_names(proxy_features)
-        for proxy in names:
-            check_warm_start(space, proxy, proxies is not None, option="proxy_features")
+        names = checked_proxy_features(space, proxy_features, proxies is not None)
         super().__init__(space, seed, **latent)
         self.features, self.op_counts, self.proxy_features = features, op_counts, proxy_features
         self.generate, self.radius = generate, radius

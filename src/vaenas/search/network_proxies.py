@@ -13,6 +13,7 @@ import hashlib
 import inspect
 import json
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +46,16 @@ class NetworkProxies:
         self.cache_dir = (cache_dir or default_cache_dir()) / "proxies"
         self.computed = 0
         """Scores computed (not read from the cache) by this object: what tests watch."""
+        self._known: dict[str, dict[str, float]] = {}
+        """Per proxy, the scores read or computed so far: a strategy asks on every step."""
+
+    @cached_property
+    def code(self) -> str:
+        return code_digest(self.build)
 
     def cache_file(self, proxy: str) -> Path:
         settings = {"space": self.space.name, "definition": self.space.definition(), "in_shape": self.in_shape,
-                    "network": self.network, "proxy": proxy, "code": code_digest(self.build)}
+                    "network": self.network, "proxy": proxy, "code": self.code}
         digest = hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:12]
         return self.cache_dir / f"{self.space.name}-{proxy}-{digest}.json"
 
@@ -57,7 +64,9 @@ class NetworkProxies:
             raise InvalidArgumentError(f"a warm start computes data-free proxies: {', '.join(proxies.DATA_FREE)}; "
                                        f"got {proxy!r}")
         path = self.cache_file(proxy)
-        cached = _read_cache(path)
+        if proxy not in self._known:
+            self._known[proxy] = _read_cache(path)
+        cached = self._known[proxy]
         keys = [self.space.key(arch) for arch in archs]
         missing = [(key, arch) for key, arch in zip(keys, archs) if key not in cached]
         for done, (key, arch) in enumerate(missing, 1):
