@@ -137,3 +137,37 @@ def test_proxy_features_are_refused_before_pretraining_where_none_can_be_had():
     with pytest.raises(InvalidArgumentError, match="proxy_features"):
         vaenas.create_study(space="nb201", strategy="bo", strategy_options={"proxy_features": "naswot"})
     assert pretrained == []
+
+
+def test_mobo_reads_the_proxies_of_a_users_build_beside_its_features():
+    def run(options):
+        with vaenas.create_study(space=space(), strategy="mobo", seed=2, build=build, input_shape=(3, 8, 8),
+                                 objectives={"value": "maximize", "pools": "minimize"},
+                                 strategy_options=options) as study:
+            study.optimize(lambda arch: vaenas.Evaluation(value=arch.count("conv3x3"),
+                                                          metrics={"pools": arch.count("pool")}), n_trials=12)
+            return study.strategy._x(study.strategy._observed[:1]).shape[1], len(study.trials)
+
+    (plain, _), (with_params, trials) = run({}), run({"proxy_features": "params"})
+    assert with_params == plain + 1 and trials == 12 and BUILT
+
+
+def test_worker_processes_score_as_this_process_does(tmp_path):
+    """A study's workers compute the proxies in processes of their own; a `build` that
+    cannot be sent to one (a lambda) is scored here."""
+    import numpy as np
+
+    from vaenas.objectives import make_objective
+    from vaenas.search.network_proxies import objective_proxies
+    from vaenas.spaces import make_space
+
+    macro, objective = make_space("macro"), make_objective("classifier", "synthetic")
+    archs = list(macro.enumerate_or_sample(24, np.random.default_rng(1)))
+    here = objective_proxies(macro, objective, cache_dir=tmp_path / "here").scores(archs, "synflow")
+    done = []
+    workers = objective_proxies(macro, objective, tmp_path / "workers", lambda n, total: done.append(n), workers=2)
+    assert np.allclose(workers.scores(archs, "synflow"), here, rtol=1e-9)  # threads may round the last bit apart
+    assert workers.computed == 24 and done == list(range(1, 25))
+    local = NetworkProxies(space(), lambda arch: build(arch), (3, 8, 8), {"build": "lambda"}, tmp_path / "l", workers=2)
+    assert local.scores(list(space().enumerate()), "params") == user_network_proxies(space(), build, (3, 8, 8)).scores(
+        list(space().enumerate()), "params")

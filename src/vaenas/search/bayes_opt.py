@@ -11,7 +11,7 @@ import numpy as np
 
 from vaenas.errors import UnknownNameError
 from vaenas.search.acquisition import ACQUISITIONS, acquisition_values
-from vaenas.search.latent_surrogate import PROXY_FEATURES, LatentSurrogateStrategy
+from vaenas.search.latent_surrogate import PROXY_FEATURES_OPTION, LatentSurrogateStrategy
 from vaenas.search.latent_strategy import POOL_SIZE
 from vaenas.search.model_based import N_INIT
 from vaenas.search.options import Option, at_least, one_of
@@ -45,15 +45,12 @@ class LatentBO(LatentSurrogateStrategy):
         "n_init": N_INIT, "pool_size": POOL_SIZE, "warm_start": WARM_START,
         "acquisition": Option("ei", "ei: log expected improvement; ucb: upper confidence bound",
                               one_of(*ACQUISITIONS)),
-        "proxy_features": Option("none", "zero-cost proxies the GP reads beside its features (log, standardised): "
-                                 "none, synflow, params, flops or several joined by +", one_of(*PROXY_FEATURES)),
+        "proxy_features": PROXY_FEATURES_OPTION,
     }
     option_rules = {"patience": at_least(0), "warp": one_of(*WARPS), "fixed_noise": at_least(0)}
     """Research settings (docs/decisions/bo-defaults.md): set by benchmark scripts and `-X`."""
 
     name = "bo"
-
-    reads_proxies = True
 
     @classmethod
     def check_space(cls, space: SearchSpace, options: dict[str, Any], proxies_computable: bool = False) -> None:

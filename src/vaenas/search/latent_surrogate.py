@@ -12,13 +12,16 @@ from vaenas.errors import UnknownNameError
 from vaenas.search.gp import LatentGP
 from vaenas.search.latent_features import FEATURES, LatentFeatures, check_features
 from vaenas.search.latent_strategy import LatentStrategy
-from vaenas.search.options import at_least, one_of
+from vaenas.search.options import Option, at_least, one_of
 from vaenas.search.proxy_start import PROXY_COLUMNS, ProxyRanking, check_warm_start, proxy_scores
 from vaenas.spaces import SearchSpace
 
 
 PROXY_FEATURES = ("none", *("+".join(c) for k in (1, 2, 3) for c in itertools.combinations(PROXY_COLUMNS, k)))
 """What `proxy_features` takes: none, or proxies joined by + in the table's order."""
+
+PROXY_FEATURES_OPTION = Option("none", "zero-cost proxies the GP reads beside its features (log, standardised): "
+                               "none, synflow, params, flops or several joined by +", one_of(*PROXY_FEATURES))
 
 
 def proxy_names(text: str) -> list[str]:
@@ -48,8 +51,9 @@ class LatentSurrogateStrategy(LatentStrategy):
     incumbents at each ask (`radius`: the spread, as a share of the pool's range), so
     that proposals are not limited to the sampled pool."""
 
-    option_rules = {"features": one_of(*FEATURES), "generate": at_least(0), "radius": at_least(0),
-                    "proxy_features": one_of(*PROXY_FEATURES)}
+    option_rules = {"features": one_of(*FEATURES), "generate": at_least(0), "radius": at_least(0)}
+
+    reads_proxies = True
 
     @classmethod
     def check_space(cls, space: SearchSpace, options: dict[str, Any], proxies_computable: bool = False) -> None:

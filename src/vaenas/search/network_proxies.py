@@ -12,7 +12,10 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-from collections.abc import Callable
+import multiprocessing
+import pickle
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -35,14 +38,16 @@ class NetworkProxies:
     """A ProxyRanking: `build(arch)` makes the untrained network (seeded, so a score does
     not change between searches), which takes inputs of `in_shape` (channels, height,
     width). `network` names what `build` makes (e.g. the objective and its settings) and
-    goes into the cache key with the code's digest."""
+    goes into the cache key with the code's digest. `workers`: processes that score at
+    once (the study's workers)."""
 
     def __init__(self, space: SearchSpace, build: Callable[[Arch], nn.Module], in_shape: tuple[int, ...],
-                 network: dict[str, Any], cache_dir: Path | None = None, progress: Progress | None = None) -> None:
+                 network: dict[str, Any], cache_dir: Path | None = None, progress: Progress | None = None,
+                 workers: int = 1) -> None:
         if len(in_shape) != 3 or not all(isinstance(n, int) and n > 0 for n in in_shape):
             raise InvalidArgumentError(f"input_shape must be (channels, height, width) in whole numbers, got {in_shape}")
         self.space, self.build, self.in_shape = space, build, tuple(in_shape)
-        self.network, self.progress = network, progress
+        self.network, self.progress, self.workers = network, progress, workers
         self.cache_dir = (cache_dir or default_cache_dir()) / "proxies"
         self.computed = 0
         """Scores computed (not read from the cache) by this object: what tests watch."""
@@ -69,27 +74,63 @@ class NetworkProxies:
         cached = self._known[proxy]
         keys = [self.space.key(arch) for arch in archs]
         missing = [(key, arch) for key, arch in zip(keys, archs) if key not in cached]
-        for done, (key, arch) in enumerate(missing, 1):
-            cached[key] = self.score(arch, proxy)
-            self.computed += 1
-            if self.progress is not None:
-                self.progress(done, len(missing))
-        if missing:
-            write_json_atomic(path, cached)
+        try:
+            for done, (key, value) in enumerate(zip([k for k, _ in missing], self._compute([a for _, a in missing], proxy)), 1):
+                cached[key] = value
+                self.computed += 1
+                if self.progress is not None:
+                    self.progress(done, len(missing))
+        finally:  # what was computed before an interruption is kept
+            if missing:
+                write_json_atomic(path, cached)
         return [cached[key] for key in keys]
 
-    def score(self, arch: Arch, proxy: str) -> float:
-        with torch.random.fork_rng():
+    def _compute(self, archs: list[Arch], proxy: str) -> Iterator[float]:
+        """The scores of `archs` in order: over `workers` processes where there are
+        enough of them and `build` can be sent to a process (a lambda cannot), else here."""
+        if self.workers < 2 or len(archs) < 2 * self.workers or not _picklable(self.build):
+            yield from (score_network(self.build, self.in_shape, arch, proxy) for arch in archs)
+            return
+        with ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_hold_builder, initargs=(self.build, self.in_shape)) as pool:
+            chunk = max(1, len(archs) // (self.workers * 8))
+            yield from pool.map(_held_score, archs, [proxy] * len(archs), chunksize=chunk)
+
+
+_HELD: dict[str, Any] = {}
+"""A proxy worker process's `build` and input shape, sent once rather than with each task."""
+
+
+def _hold_builder(build: Callable[[Arch], nn.Module], in_shape: tuple[int, ...]) -> None:
+    torch.set_num_threads(1)  # one process per core
+    _HELD.update(build=build, in_shape=in_shape)
+
+
+def _held_score(arch: Arch, proxy: str) -> float:
+    return score_network(_HELD["build"], _HELD["in_shape"], arch, proxy)
+
+
+def _picklable(build: Callable[..., Any]) -> bool:
+    try:
+        pickle.dumps(build)
+    except Exception:  # pickling raises many kinds (PicklingError, AttributeError, TypeError)
+        return False
+    return True
+
+
+def score_network(build: Callable[[Arch], nn.Module], in_shape: tuple[int, ...], arch: Arch, proxy: str) -> float:
+    """A data-free proxy of the network `build(arch)` makes with torch seed 0, its lazy
+    layers materialised by one zero input."""
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        model = build(arch)
+    if not isinstance(model, nn.Module):
+        raise InvalidArgumentError(f"build({arch!r}) returned {type(model).__name__}, not a torch.nn.Module")
+    if any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters()):
+        with torch.no_grad(), torch.random.fork_rng():  # a lazy layer takes its shape from a first input
             torch.manual_seed(0)
-            model = self.build(arch)
-        if not isinstance(model, nn.Module):
-            raise InvalidArgumentError(f"build({self.space.format(arch)!r}) returned {type(model).__name__}, "
-                                       "not a torch.nn.Module")
-        if any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters()):
-            with torch.no_grad(), torch.random.fork_rng():  # a lazy layer takes its shape from a first input
-                torch.manual_seed(0)
-                model.eval()(torch.zeros(1, *self.in_shape))
-        return float(proxies.DATA_FREE[proxy](model, self.in_shape))
+            model.eval()(torch.zeros(1, *in_shape))
+    return float(proxies.DATA_FREE[proxy](model, in_shape))
 
 
 def code_digest(build: Callable[..., Any]) -> str:
@@ -124,13 +165,14 @@ def user_network_proxies(space: SearchSpace, build: Callable[[Arch], nn.Module],
 
 
 def objective_proxies(space: SearchSpace, objective: Any, cache_dir: Path | None = None,
-                      progress: Progress | None = None) -> NetworkProxies | None:
+                      progress: Progress | None = None, workers: int = 1) -> NetworkProxies | None:
     """The proxies of the networks a classifier objective (classifier, cell-classifier,
-    proxy, cell-proxy) trains on its data; None for an objective that builds none."""
+    proxy, cell-proxy) trains on its data, scored by `workers` processes; None for an
+    objective that builds none."""
     if not builds_networks(type(objective)):
         return None
     network = {"objective": objective.kind, **objective.settings()}
-    return NetworkProxies(space, objective.build, tuple(objective.data.shape), network, cache_dir, progress)
+    return NetworkProxies(space, objective.build, tuple(objective.data.shape), network, cache_dir, progress, workers)
 
 
 def builds_networks(objective_class: type) -> bool:

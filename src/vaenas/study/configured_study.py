@@ -4,6 +4,7 @@ as a library user's study is, so either resumes a folder the other made."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,6 +54,11 @@ class ConfiguredStudy:
         self.study: Study | None = None
         """The running Study, while `run` runs."""
 
+    def proxy_workers(self) -> int:
+        """Processes that compute zero-cost proxies: as many as trials run at once (a pool
+        runs 2 unless told), at most one per core of this machine."""
+        return 1 if self.executor_name == "inprocess" else min(self.workers or 2, os.cpu_count() or 1)
+
     def run(self, progress: ProgressCallback | None = None) -> StudyResult:
         started = time.perf_counter()
         config = self.config
@@ -61,7 +67,7 @@ class ConfiguredStudy:
             strategy_options=config.strategy_options, research_options=config.research_options, objectives=config.objective_directions(),
             pruner=config.make_pruner(), evaluation=config.evaluation(), max_retries=config.max_retries,
             proxies=objective_proxies(self.space, self.objective, Path(config.vae_cache) if config.vae_cache else None,
-                                      self.on_proxies),
+                                      self.on_proxies, self.proxy_workers()),
         ) as study:
             self.study = study
             study.run_until(config.budget, self.objective, config, self.executor_name, self.workers, self.address, progress,
