@@ -86,16 +86,16 @@ def cache_effect(space_name: str, data_name: str, proxy: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    import torch
-
-    from vaenas.objectives.network_proxy import NETWORK_PROXIES
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", nargs="+", type=Path, default=[Path(p) for p in SAMPLES],
                         help="supernet_trust.py result files holding stand-alone accuracies")
     args = arguments_or_page(parser, write_page)
     if args is None:
         return
+    import torch
+
+    from vaenas.objectives.network_proxy import NETWORK_PROXIES
+
     torch.set_num_threads(1)
     result = {"provenance": provenance(),
               "samples": [sample_trust(path, NETWORK_PROXIES) for path in args.samples],
