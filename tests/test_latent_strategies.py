@@ -75,12 +75,16 @@ def test_pending_points_lower_the_uncertainty_around_them(nb201_vae):
     assert np.all(believed[:5] < alone[:5] * 0.5) and np.all(believed <= alone + 1e-9)
 
 
-def test_bo_reads_the_node_mean_beside_the_one_hot_by_default(nb201_vae):
+def test_bo_reads_the_node_mean_the_one_hot_and_the_parameter_count_by_default(nb201_vae):
+    from vaenas.objectives.nb201_proxies import load_proxies
+
     strategy = make_strategy("bo", SPACE, seed=0, vae=nb201_vae)
     d = nb201_vae.config.latent_dim
-    x = strategy._x([0, 1])
-    assert strategy._x.kind == "embedding+onehot" and x.shape == (2, d + 6 * 5)
-    assert np.allclose(x[:, :d], strategy.pool.node_means[[0, 1]])
+    x = strategy._x([0, 1, 2])
+    assert strategy._x.kind == "embedding+onehot" and x.shape == (3, d + 6 * 5 + 1)
+    assert np.allclose(x[:, :d], strategy.pool.node_means[[0, 1, 2]])
+    params = [load_proxies()[SPACE.key(strategy.pool.archs[i])]["params"] for i in range(3)]
+    assert np.array_equal(np.argsort(x[:, -1]), np.argsort(params))  # the last column ranks as the parameter count
 
 
 @pytest.mark.heavy
@@ -93,10 +97,10 @@ def test_bo_feature_options(nb201_vae, features):
     d = nb201_vae.config.latent_dim
     width = {"latent": d, "embedding": d, "latent+onehot": d + 6 * 5, "onehot": 6 * 5}[features]
     x = strategy._x([0, 1])
-    assert x.shape == (2, width)
+    assert x.shape == (2, width + 1)  # and the parameter count (proxy_features=auto)
     if features == "embedding":  # the node means, not the decodable points
-        assert np.allclose(x, strategy.pool.node_means[[0, 1]])
-        assert not np.allclose(x, strategy.pool.embeddings[[0, 1]])
+        assert np.allclose(x[:, :d], strategy.pool.node_means[[0, 1]])
+        assert not np.allclose(x[:, :d], strategy.pool.embeddings[[0, 1]])
 
 
 def test_operation_counts_come_last_and_the_gp_reads_them_linearly(nb201_vae):
@@ -105,7 +109,7 @@ def test_operation_counts_come_last_and_the_gp_reads_them_linearly(nb201_vae):
     d = nb201_vae.config.latent_dim
     x = strategy._x(np.arange(20))
     # 5 ops counted over the 6 edge nodes (input and output are constant, left out)
-    assert strategy._x.n_counts == 5 and x.shape == (20, d + 6 * 5 + 5)
+    assert strategy._x.n_counts == 5 and x.shape == (20, d + 6 * 5 + 1 + 5)  # the parameter count before them
     assert np.allclose(x[:, -5:].sum(1) * SPACE.max_nodes, 6)
     kernels = [type(k).__name__ for k in strategy._gp.model.covar_module.kernels]
     assert kernels == ["RBFKernel", "LinearKernel"]

@@ -124,9 +124,13 @@ def test_proxy_features_reach_bos_gp_and_a_resumed_study_proposes_the_same(tmp_p
     whole, columns = run(tmp_path / "whole", 14, 0)
     resumed, _ = run(tmp_path / "resumed", 8, 6)
     assert resumed == whole and len(whole) == 14
-    with vaenas.create_study(space="nb201", strategy="bo", seed=5, vae=nb201_vae) as plain:
-        plain.optimize(lambda arch: table.evaluate(arch).value, n_trials=1)
-        assert columns == plain.strategy._x(plain.strategy._observed[:1]).shape[1] + 2
+    widths = {}
+    for chosen in ("none", "auto"):  # auto: the parameter count, on nb201
+        with vaenas.create_study(space="nb201", strategy="bo", seed=5, vae=nb201_vae,
+                                 strategy_options={"proxy_features": chosen}) as plain:
+            plain.optimize(lambda arch: table.evaluate(arch).value, n_trials=1)
+            widths[chosen] = plain.strategy._x(plain.strategy._observed[:1]).shape[1]
+    assert columns == widths["none"] + 2 and widths["auto"] == widths["none"] + 1
 
 
 def test_proxy_features_are_refused_before_pretraining_where_none_can_be_had():

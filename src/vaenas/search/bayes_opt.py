@@ -11,7 +11,7 @@ import numpy as np
 
 from vaenas.errors import UnknownNameError
 from vaenas.search.acquisition import ACQUISITIONS, acquisition_values
-from vaenas.search.latent_surrogate import PROXY_FEATURES_OPTION, LatentSurrogateStrategy
+from vaenas.search.latent_surrogate import LatentSurrogateStrategy, proxy_features_option
 from vaenas.search.latent_strategy import POOL_SIZE
 from vaenas.search.model_based import N_INIT
 from vaenas.search.options import Option, at_least, one_of
@@ -45,7 +45,7 @@ class LatentBO(LatentSurrogateStrategy):
         "n_init": N_INIT, "pool_size": POOL_SIZE, "warm_start": WARM_START,
         "acquisition": Option("ei", "ei: log expected improvement; ucb: upper confidence bound",
                               one_of(*ACQUISITIONS)),
-        "proxy_features": PROXY_FEATURES_OPTION,
+        "proxy_features": proxy_features_option("auto"),
     }
     option_rules = {"patience": at_least(0), "warp": one_of(*WARPS), "fixed_noise": at_least(0)}
     """Research settings (docs/decisions/bo-defaults.md): set by benchmark scripts and `-X`."""
@@ -67,6 +67,7 @@ class LatentBO(LatentSurrogateStrategy):
         stay_local: bool = True,
         warm_start: str = "auto",
         fixed_noise: float = 0.0,
+        proxy_features: str = "auto",
         proxies: ProxyRanking | None = None,
         **latent: Any,
     ) -> None:
@@ -83,14 +84,15 @@ class LatentBO(LatentSurrogateStrategy):
         `proxies` computes them where no table ships (a macro search's networks, a
         user's `build`: search/network_proxies.py).
         `fixed_noise`: the GP's noise variance (standardized units) held fixed instead
-        of fitted (0: fitted).
+        of fitted (0: fitted). `proxy_features`: see LatentSurrogateStrategy; "auto":
+        the parameter count where the space ships proxies, none elsewhere.
         Why the defaults are what they are: docs/decisions/bo-defaults.md.
         `latent` holds the options of LatentSurrogateStrategy (features, generate,
         radius) and LatentStrategy (vae, n_init, pool_size)."""
         if acquisition not in ACQUISITIONS:
             raise UnknownNameError(f"unknown bo acquisition {acquisition!r}; choose one of: {', '.join(ACQUISITIONS)}")
         check_warp(warp)
-        super().__init__(space, seed, proxies=proxies, **latent)
+        super().__init__(space, seed, proxy_features=proxy_features, proxies=proxies, **latent)
         self.acquisition, self.patience, self.warp = acquisition, patience, warp
         self.stay_local = stay_local
         self._gp = self._new_gp(fixed_noise)

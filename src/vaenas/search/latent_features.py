@@ -37,8 +37,8 @@ class LatentFeatures:
     lengthscale each, made a GP refit at 150 observations 3.5x slower.
 
     With `proxies` (archs -> an (n, k) array of zero-cost proxies), their logarithms come
-    after everything else, standardised by the pool as first encoded (NAS-Bench-Suite-Zero:
-    proxies as predictor features)."""
+    before the counts (after everything else), standardised by the pool as first encoded
+    (NAS-Bench-Suite-Zero: proxies as predictor features)."""
 
     def __init__(self, pool: LatentPool, kind: str = "embedding+onehot", counts: bool = False,
                  proxies: ProxyValues | None = None) -> None:
@@ -57,12 +57,16 @@ class LatentFeatures:
             parts.append(self.pool.embeddings[indices])
         if self.kind.startswith("embedding"):
             parts.append(self.pool.node_means[indices])
+        encoded = np.zeros((len(indices), 0))
         if self._varying is not None:
             self._encode_new()
-            parts.append(self._encoded[indices])
+            encoded = self._encoded[indices]
+        split = encoded.shape[1] - self.n_counts
+        parts.append(encoded[:, :split])
         if self.proxies is not None:
             self._score_new()
             parts.append(self._proxy_values[indices])
+        parts.append(encoded[:, split:])  # the counts last, where the GP's linear kernel reads them
         return np.hstack(parts)
 
     def _score_new(self) -> None:

@@ -13,31 +13,37 @@ from vaenas.search.gp import LatentGP
 from vaenas.search.latent_features import FEATURES, LatentFeatures, check_features
 from vaenas.search.latent_strategy import LatentStrategy
 from vaenas.search.options import Option, at_least, one_of
-from vaenas.search.proxy_start import PROXY_COLUMNS, ProxyRanking, check_warm_start, proxy_scores
+from vaenas.search.proxy_start import (PROXY_COLUMNS, ProxyRanking, check_warm_start, default_proxy_features,
+                                       proxy_scores)
 from vaenas.spaces import SearchSpace
 
 
-PROXY_FEATURES = ("none", *("+".join(c) for k in (1, 2, 3) for c in itertools.combinations(PROXY_COLUMNS, k)))
-"""What `proxy_features` takes: none, or proxies joined by + in the table's order."""
-
-PROXY_FEATURES_OPTION = Option("none", "zero-cost proxies the GP reads beside its features (log, standardised): "
-                               "none, synflow, params, flops or several joined by +", one_of(*PROXY_FEATURES))
+PROXY_FEATURES = ("auto", "none",
+                  *("+".join(c) for k in (1, 2, 3) for c in itertools.combinations(PROXY_COLUMNS, k)))
+"""What `proxy_features` takes: auto, none, or proxies joined by + in the table's order."""
 
 
-def proxy_names(text: str) -> list[str]:
-    """The proxies of a `proxy_features` option ("none", "synflow", "synflow+params")."""
+def proxy_features_option(default: str) -> Option:
+    return Option(default, "zero-cost proxies the GP reads beside its features (log, standardised): none, "
+                  "synflow, params, flops or several joined by +, auto (params where the space ships proxies)",
+                  one_of(*PROXY_FEATURES))
+
+
+def proxy_names(text: str, space: SearchSpace) -> list[str]:
+    """The proxies of a `proxy_features` option ("auto", "none", "synflow", "synflow+params")."""
+    text = default_proxy_features(space) if text == "auto" else text
     names = [] if text == "none" else text.split("+")
     unknown = [n for n in names if n not in PROXY_COLUMNS]
     if unknown or len(set(names)) != len(names):
         raise UnknownNameError(f"proxy_features {text!r}: name proxies among {', '.join(PROXY_COLUMNS)}, joined by + "
-                               "(each once), or none")
+                               "(each once), or auto, or none")
     return names
 
 
 def checked_proxy_features(space: SearchSpace, text: str, computable: bool) -> list[str]:
     """The proxies of a `proxy_features` option, each checked to be available in `space`
     (from the shipped table, or computable where the networks can be built)."""
-    names = proxy_names(text)
+    names = proxy_names(text, space)
     for proxy in names:
         check_warm_start(space, proxy, computable, option="proxy_features")
     return names

@@ -10,7 +10,7 @@ import numpy as np
 from vaenas.search.gp import LatentGP
 from vaenas.search.hypervolume_improvement import expected_hypervolume_improvement, reference_point
 from vaenas.search.latent_strategy import POOL_SIZE
-from vaenas.search.latent_surrogate import PROXY_FEATURES_OPTION, LatentSurrogateStrategy
+from vaenas.search.latent_surrogate import LatentSurrogateStrategy, proxy_features_option
 from vaenas.search.model_based import N_INIT
 from vaenas.search.options import at_least
 from vaenas.search.pareto_ranking import dominates, front_ranks
@@ -29,7 +29,7 @@ class LatentMOBO(LatentSurrogateStrategy):
     objective. Pending architectures count at their predicted means (kriging believer),
     so batches and asynchronous studies spread along the front."""
 
-    declared_options = {"n_init": N_INIT, "pool_size": POOL_SIZE, "proxy_features": PROXY_FEATURES_OPTION}
+    declared_options = {"n_init": N_INIT, "pool_size": POOL_SIZE, "proxy_features": proxy_features_option("none")}
     option_rules = {"patience": at_least(0)}
     """Research settings: set by benchmark scripts and `-X`."""
 

@@ -40,6 +40,13 @@ def default_proxy(space: SearchSpace) -> str:
     return "synflow" if space.name in PROXY_SPACES else "none"
 
 
+def default_proxy_features(space: SearchSpace) -> str:
+    """What `proxy_features="auto"` means: the parameter count where the space ships
+    proxies (confirmed on NAS-Bench-201, docs/decisions/proxy-features.md), "none"
+    elsewhere until a measurement says which proxy helps there."""
+    return "params" if space.name in PROXY_SPACES else "none"
+
+
 def check_warm_start(space: SearchSpace, proxy: str, computable: bool = False, option: str = "warm_start") -> None:
     """Refuses a proxy warm start (or proxy features, `option`) where no proxy can be had:
     the space ships none and no network can be built for it (`computable`). Called when
@@ -74,4 +81,5 @@ def proxy_top_cells(space: SearchSpace, proxy: str, ranking: ProxyRanking | None
     return [pool[i] for i in order[: max(MIN_TOP, int(len(pool) * TOP_SHARE))]]
 
 
-__all__ = ["PROXY_COLUMNS", "ProxyRanking", "check_warm_start", "default_proxy", "proxy_scores", "proxy_top_cells"]
+__all__ = ["PROXY_COLUMNS", "ProxyRanking", "check_warm_start", "default_proxy", "default_proxy_features",
+           "proxy_scores", "proxy_top_cells"]
