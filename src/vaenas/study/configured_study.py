@@ -14,7 +14,7 @@ from vaenas.study.config import StudyConfig
 from vaenas.study.create import create_study
 from vaenas.errors import InvalidArgumentError
 from vaenas.study.executors.gpu_slots import check_gpus_per_trial, pool_slots, visible_gpus
-from vaenas.study.executors.registry import EXECUTORS
+from vaenas.study.executors.registry import EXECUTORS, POOL_WORKERS
 from vaenas.study.pareto import pareto_summary, pareto_view
 from vaenas.study.storages.folder import write_pareto
 from vaenas.study.study import ProgressCallback, Study
@@ -56,8 +56,8 @@ class ConfiguredStudy:
 
     def proxy_workers(self) -> int:
         """Processes that compute zero-cost proxies: as many as trials run at once (a pool
-        runs 2 unless told), at most one per core of this machine."""
-        return 1 if self.executor_name == "inprocess" else min(self.workers or 2, os.cpu_count() or 1)
+        runs POOL_WORKERS unless told), at most one per core of this machine."""
+        return 1 if self.executor_name == "inprocess" else min(self.workers or POOL_WORKERS, os.cpu_count() or 1)
 
     def run(self, progress: ProgressCallback | None = None) -> StudyResult:
         started = time.perf_counter()

@@ -37,6 +37,10 @@ def _in_process(request: ExecutorRequest) -> Executor:
     return InProcessExecutor(request.space, request.objective, request.reports)
 
 
+POOL_WORKERS = 2
+"""Worker processes of `--executor pool` when neither --workers nor GPU slots say."""
+
+
 @EXECUTORS.register("pool")
 def _pool(request: ExecutorRequest) -> Executor:
     from vaenas.study.executors.local_pool import LocalPoolExecutor
@@ -46,7 +50,7 @@ def _pool(request: ExecutorRequest) -> Executor:
         from vaenas.study.executors.gpu_slots import pool_slots, visible_gpus
 
         slots = pool_slots(request.gpus_per_trial, visible_gpus())
-    return LocalPoolExecutor(request.problem, request.workers or (len(slots) if slots else 2), request.reports, slots)
+    return LocalPoolExecutor(request.problem, request.workers or (len(slots) if slots else POOL_WORKERS), request.reports, slots)
 
 
 @EXECUTORS.register("ray")
