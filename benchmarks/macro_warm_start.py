@@ -4,6 +4,7 @@ and two VAE draws; the best validation accuracy after 20 and after `--trials`, a
 test accuracy of the chosen architecture retrained for `--final-epochs`.
 
     python benchmarks/macro_warm_start.py --seeds 650-657 --out docs/results/data/macro-warm-start-seeds650-657.json
+    python benchmarks/macro_warm_start.py --seeds 656-661 --warm-starts none,synflow --out ...
     python benchmarks/macro_warm_start.py --page docs/results/data/macro-warm-start-seeds650-657.json \
         docs/results/macro-warm-start.md
 
@@ -63,19 +64,25 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--final-epochs", type=int, default=20)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--warm-starts", default=",".join(WARM_STARTS),
+                        help="which starts to run, comma-separated (a confirmation runs only the chosen one and none)")
     args = arguments_or_page(parser, write_page)
     if args is None:
         return
     vae_seeds = parse_seeds(args.vae_seeds)
+    warm_starts = [warm for warm in args.warm_starts.split(",") if warm]
+    unknown = sorted(set(warm_starts) - set(WARM_STARTS))
+    if unknown:
+        parser.error(f"unknown warm start {', '.join(unknown)}: choose among {', '.join(WARM_STARTS)}")
     for vae_seed in vae_seeds:
         pretrain_first("bo", make_space("macro"), {"seed": vae_seed})
     space, objective = make_space("macro"), make_objective("classifier", "digits", epochs=args.epochs)
-    for proxy in WARM_STARTS[1:]:  # computed (and cached) once here, not by two workers at once
+    for proxy in [warm for warm in warm_starts if warm != "none"]:  # computed (and cached) once here, not by two workers at once
         from vaenas.search.proxy_start import proxy_top_cells
 
         proxy_top_cells(space, proxy, objective_proxies(space, objective))
     jobs = [(warm, seed, vae_seed, args.trials, args.epochs, args.final_epochs)
-            for vae_seed in vae_seeds for seed in parse_seeds(args.seeds) for warm in WARM_STARTS]
+            for vae_seed in vae_seeds for seed in parse_seeds(args.seeds) for warm in warm_starts]
     runs = over_seeds(run, jobs, args.processes)
     result = {"provenance": provenance(), "seeds": args.seeds, "trials": args.trials, "epochs": args.epochs,
               "final_epochs": args.final_epochs, "runs": runs}
