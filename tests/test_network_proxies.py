@@ -3,6 +3,7 @@ networks and of a classifier objective's, cached with the code's digest in the k
 the warm start that reads them (refused in one line, before any pretraining, where no
 network can be built)."""
 
+import pickle
 import subprocess
 import sys
 
@@ -75,8 +76,10 @@ def test_warm_start_is_refused_in_one_line_before_pretraining_where_no_network_c
     with pytest.raises(InvalidArgumentError, match="input_shape"):
         vaenas.create_study(space=space(), strategy="optuna-tpe", build=build, strategy_options={"warm_start": "params"})
     not_a_network = user_network_proxies(space(), lambda arch: "a string", (3, 8, 8))
-    with pytest.raises(InvalidArgumentError, match="not a torch.nn.Module"):
-        not_a_network.scores(list(space().enumerate())[:1], "params")
+    first = next(iter(space().enumerate()))
+    with pytest.raises(InvalidArgumentError, match="not a torch.nn.Module") as wrong:
+        not_a_network.scores([first], "params")
+    assert space().format(first) in str(wrong.value)
     done = subprocess.run([sys.executable, "-m", "vaenas", "search", "--space", "nbgraph", "-S", "warm_start=params",
                            "--budget", "5", "--out", "unused"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "ships none" in done.stderr and len(done.stderr.splitlines()) == 1
@@ -172,6 +175,7 @@ def test_worker_processes_score_as_this_process_does(tmp_path):
     workers = objective_proxies(macro, objective, tmp_path / "workers", lambda n, total: done.append(n), workers=2)
     assert np.allclose(workers.scores(archs, "synflow"), here, rtol=1e-9)  # threads may round the last bit apart
     assert workers.computed == 24 and done == list(range(1, 25))
+    assert len(pickle.dumps(workers.build)) < 1000 < len(pickle.dumps(objective))  # the images stay here
     local = NetworkProxies(space(), lambda arch: build(arch), (3, 8, 8), {"build": "lambda"}, tmp_path / "l", workers=2)
     assert local.scores(list(space().enumerate()), "params") == user_network_proxies(space(), build, (3, 8, 8)).scores(
         list(space().enumerate()), "params")

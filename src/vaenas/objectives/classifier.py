@@ -3,6 +3,8 @@ macro architecture, or of a NAS-Bench-201 cell, trained on the user's images."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import torch
@@ -15,7 +17,6 @@ from vaenas.objectives.trained_objective import TrainedObjective
 from vaenas.objectives.device import Placement
 from vaenas.objectives.training import CPU_FP32, batched
 from vaenas.spaces.macro import MacroArch
-from vaenas.spaces.nb201 import Nb201Arch
 
 
 @OBJECTIVES.register("classifier")
@@ -27,10 +28,18 @@ class ClassifierObjective(TrainedObjective):
     kind = "classifier"
     value_name = "accuracy"
     maximize = True
+    network_function = staticmethod(build_classifier)
+    """Makes an architecture's network for a data set's shape, classes and normalisation."""
 
     def build(self, arch: MacroArch) -> nn.Module:
+        return self.network_builder()(arch)
+
+    def network_builder(self) -> Callable[[Any], nn.Module]:
+        """`build` without the objective's images in it: small to send to a process that
+        scores proxies."""
         data = self.data
-        return build_classifier(arch, data.shape, data.n_classes, data.mean, data.std)
+        return partial(self.network_function, in_shape=tuple(data.shape), n_classes=data.n_classes,
+                       mean=list(data.mean), std=list(data.std))
 
     def loss(self, model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         return nn.functional.cross_entropy(model(x), y)
@@ -57,10 +66,7 @@ class CellClassifierObjective(ClassifierObjective):
     name = "cell-classifier"
     kind = "cell-classifier"
     space_name = "nb201"
-
-    def build(self, arch: Nb201Arch) -> nn.Module:  # type: ignore[override]
-        data = self.data
-        return build_cell_classifier(arch, data.shape, data.n_classes, data.mean, data.std)
+    network_function = staticmethod(build_cell_classifier)
 
 
 def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, place: Placement = CPU_FP32) -> float:

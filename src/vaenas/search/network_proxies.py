@@ -16,7 +16,7 @@ import multiprocessing
 import pickle
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +75,7 @@ class NetworkProxies:
         keys = [self.space.key(arch) for arch in archs]
         missing = [(key, arch) for key, arch in zip(keys, archs) if key not in cached]
         try:
-            for done, (key, value) in enumerate(zip([k for k, _ in missing], self._compute([a for _, a in missing], proxy)), 1):
+            for done, (key, value) in enumerate(zip([k for k, _ in missing], self._compute(missing, proxy)), 1):
                 cached[key] = value
                 self.computed += 1
                 if self.progress is not None:
@@ -85,16 +85,17 @@ class NetworkProxies:
                 write_json_atomic(path, cached)
         return [cached[key] for key in keys]
 
-    def _compute(self, archs: list[Arch], proxy: str) -> Iterator[float]:
-        """The scores of `archs` in order: over `workers` processes where there are
-        enough of them and `build` can be sent to a process (a lambda cannot), else here."""
-        if self.workers < 2 or len(archs) < 2 * self.workers or not _picklable(self.build):
-            yield from (score_network(self.build, self.in_shape, arch, proxy) for arch in archs)
+    def _compute(self, named: list[tuple[str, Arch]], proxy: str) -> Iterator[float]:
+        """The scores of the (name, architecture) pairs in order: over `workers` processes
+        where there are enough of them and `build` can be sent to a process (a lambda
+        cannot), else here."""
+        if self.workers < 2 or len(named) < 2 * self.workers or not _picklable(self.build):
+            yield from (score_network(self.build, self.in_shape, arch, proxy, name) for name, arch in named)
             return
         with ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                  initializer=_hold_builder, initargs=(self.build, self.in_shape)) as pool:
-            chunk = max(1, len(archs) // (self.workers * 8))
-            yield from pool.map(_held_score, archs, [proxy] * len(archs), chunksize=chunk)
+            chunk = max(1, len(named) // (self.workers * 8))
+            yield from pool.map(_held_score, named, [proxy] * len(named), chunksize=chunk)
 
 
 _HELD: dict[str, Any] = {}
@@ -106,8 +107,9 @@ def _hold_builder(build: Callable[[Arch], nn.Module], in_shape: tuple[int, ...])
     _HELD.update(build=build, in_shape=in_shape)
 
 
-def _held_score(arch: Arch, proxy: str) -> float:
-    return score_network(_HELD["build"], _HELD["in_shape"], arch, proxy)
+def _held_score(named: tuple[str, Arch], proxy: str) -> float:
+    name, arch = named
+    return score_network(_HELD["build"], _HELD["in_shape"], arch, proxy, name)
 
 
 def _picklable(build: Callable[..., Any]) -> bool:
@@ -118,14 +120,16 @@ def _picklable(build: Callable[..., Any]) -> bool:
     return True
 
 
-def score_network(build: Callable[[Arch], nn.Module], in_shape: tuple[int, ...], arch: Arch, proxy: str) -> float:
+def score_network(build: Callable[[Arch], nn.Module], in_shape: tuple[int, ...], arch: Arch, proxy: str,
+                  name: str | None = None) -> float:
     """A data-free proxy of the network `build(arch)` makes with torch seed 0, its lazy
-    layers materialised by one zero input."""
+    layers materialised by one zero input; `name`: the architecture's string form, for
+    the error a wrong `build` gets."""
     with torch.random.fork_rng():
         torch.manual_seed(0)
         model = build(arch)
     if not isinstance(model, nn.Module):
-        raise InvalidArgumentError(f"build({arch!r}) returned {type(model).__name__}, not a torch.nn.Module")
+        raise InvalidArgumentError(f"build({name or repr(arch)}) returned {type(model).__name__}, not a torch.nn.Module")
     if any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters()):
         with torch.no_grad(), torch.random.fork_rng():  # a lazy layer takes its shape from a first input
             torch.manual_seed(0)
@@ -137,6 +141,8 @@ def code_digest(build: Callable[..., Any]) -> str:
     """The digest of the proxies' and networks' code and of `build`'s own source (its
     name where the source cannot be read)."""
     sources = [inspect.getsource(module) for module in (proxies, networks, nb201_network)]
+    if isinstance(build, partial):  # the objective's network function with its data's settings bound
+        build = build.func
     try:
         sources.append(inspect.getsource(build))
     except (OSError, TypeError):
@@ -172,7 +178,8 @@ def objective_proxies(space: SearchSpace, objective: Any, cache_dir: Path | None
     if not builds_networks(type(objective)):
         return None
     network = {"objective": objective.kind, **objective.settings()}
-    return NetworkProxies(space, objective.build, tuple(objective.data.shape), network, cache_dir, progress, workers)
+    return NetworkProxies(space, objective.network_builder(), tuple(objective.data.shape), network, cache_dir,
+                          progress, workers)
 
 
 def builds_networks(objective_class: type) -> bool:
