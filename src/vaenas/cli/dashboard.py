@@ -26,4 +26,5 @@ def dashboard(
         serve(out, host, port, announce=lambda url: console.print(f"dashboard of {out} at {url} (Ctrl-C stops it)",
                                                                   highlight=False, soft_wrap=True))
     except KeyboardInterrupt:
-        console.print("dashboard stopped", highlight=False)
+        pass  # Ctrl-C before uvicorn took the signal over; after, uvicorn stops and returns
+    console.print("dashboard stopped", highlight=False)
