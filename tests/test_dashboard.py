@@ -197,6 +197,7 @@ def test_every_kind_of_space_is_drawn():
     assert "problem" in drawing(make_space("nb201"), "not a cell")
 
 
+@pytest.mark.heavy  # among the slowest of the default suite (12:24 on 2 cores)
 def test_a_table_objective_gives_its_optimum_for_regret(tmp_path):
     subprocess.run([sys.executable, "-m", "vaenas", "search", "--strategy", "rs", "--budget", "5", "--dataset",
                     "cifar100", "--out", str(tmp_path)], check=True, capture_output=True, timeout=300)

@@ -100,6 +100,7 @@ def test_every_non_latent_strategy_finds_distinct_cells(name):
     assert len({SPACE.key(a) for a in asked}) == 25
 
 
+@pytest.mark.heavy  # among the slowest of the default suite (12:24 on 2 cores)
 def test_latent_bo_searches_nbgraph_with_a_vae_whose_decodes_are_valid():
     archs = SPACE.enumerate_or_sample(2000, np.random.default_rng(0))
     vae = ArchVAE(SPACE, VAEConfig(epochs=2, min_steps=0)).fit(archs)

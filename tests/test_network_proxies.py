@@ -146,6 +146,7 @@ def test_proxy_features_are_refused_before_pretraining_where_none_can_be_had():
     assert pretrained == []
 
 
+@pytest.mark.heavy  # among the slowest of the default suite (12:24 on 2 cores)
 def test_mobo_reads_the_proxies_of_a_users_build_beside_its_features():
     def run(options):
         with vaenas.create_study(space=space(), strategy="mobo", seed=2, build=build, input_shape=(3, 8, 8),

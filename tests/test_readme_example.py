@@ -4,6 +4,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from vaenas.study import SQLiteStorage, TrialStatus
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -15,6 +17,7 @@ def library_example() -> str:
     return match.group(1)
 
 
+@pytest.mark.heavy  # among the slowest of the default suite (12:24 on 2 cores)
 def test_readme_library_example_runs_and_resumes(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("VAENAS_CACHE", str(tmp_path / "vae-cache"))

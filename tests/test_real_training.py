@@ -50,6 +50,7 @@ def test_auto_is_the_cpu_here_and_a_missing_gpu_is_one_line(tmp_path):
     assert not (tmp_path / "o" / "study.db").exists()
 
 
+@pytest.mark.heavy  # among the slowest of the default suite (12:24 on 2 cores)
 def test_bf16_autocast_on_the_cpu_trains_and_reports(tmp_path):
     data = make_synthetic(n=256, shape=(3, 16, 16), n_classes=4, seed=0)
     objective = ClassifierObjective(data=data, epochs=3, precision="bf16", device="cpu")
