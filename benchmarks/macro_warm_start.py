@@ -24,6 +24,7 @@ import argparse
 import json
 import statistics
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from seed_range import parse_seeds
 from seed_runs import ask_tell, make_run_strategy, over_seeds, pretrain_first
 
 from vaenas.objectives import Objective, make_objective
-from vaenas.objectives.image_data import load_image_data
+from vaenas.objectives.image_data import ImageData, load_image_data
 from vaenas.search.network_proxies import objective_proxies
 from vaenas.spaces import make_space
 
@@ -45,16 +46,20 @@ _TRAINED: dict[str, float] = {}
 """Validation accuracy of the architectures this worker trained."""
 
 
-def classifier(data: str, test_data: str | None, epochs: int) -> Objective:
-    """The classifier objective on `data` (digits, or a folder of 8x8 images); a folder
-    keeps no test split of its own, so the held-out images of `test_data` become it."""
-    if test_data is None:
-        return make_objective("classifier", data, epochs=epochs, image_size=IMAGE_SIZE)
+@cache
+def image_data(data: str, test_data: str | None) -> ImageData:
+    """`data` (digits, or a folder of 8x8 images), read once per worker; a folder keeps no
+    test split of its own, so the held-out images of `test_data` become it."""
     search = load_image_data(data, image_size=IMAGE_SIZE)
+    if test_data is None:
+        return search
     test = load_image_data(test_data, image_size=IMAGE_SIZE)
-    held_out = replace(search, test_x=np.concatenate([test.train_x, test.val_x]),
-                       test_y=np.concatenate([test.train_y, test.val_y]))
-    return make_objective("classifier", epochs=epochs, data=held_out)
+    return replace(search, test_x=np.concatenate([test.train_x, test.val_x]),
+                   test_y=np.concatenate([test.train_y, test.val_y]))
+
+
+def classifier(data: str, test_data: str | None, epochs: int) -> Objective:
+    return make_objective("classifier", epochs=epochs, data=image_data(data, test_data))
 
 
 def run(warm: str, seed: int, vae_seed: int, trials: int, epochs: int, final_epochs: int, data: str,
@@ -100,10 +105,10 @@ def main() -> None:
     unknown = sorted(set(warm_starts) - set(WARM_STARTS))
     if unknown:
         parser.error(f"unknown warm start {', '.join(unknown)}: choose among {', '.join(WARM_STARTS)}")
-    for vae_seed in vae_seeds:
-        pretrain_first("bo", make_space("macro"), {"seed": vae_seed})
     if args.data.startswith("folder:") != bool(args.test_data):
         parser.error("--test-data goes with a --data folder, and only with one (digits keep their own test split)")
+    for vae_seed in vae_seeds:
+        pretrain_first("bo", make_space("macro"), {"seed": vae_seed})
     space, objective = make_space("macro"), classifier(args.data, args.test_data, args.epochs)
     for proxy in [warm for warm in warm_starts if warm != "none"]:  # computed (and cached) once here, not by two workers at once
         from vaenas.search.proxy_start import proxy_top_cells

@@ -52,7 +52,7 @@ def write_folder(root: Path, seed: int = 0) -> None:
         for index in indices:
             folder = root / part / str(y[index])
             folder.mkdir(parents=True, exist_ok=True)
-            Image.fromarray(np.round(x[index] * 255).astype(np.uint8), mode="L").save(folder / f"{index:04d}.png")
+            Image.fromarray(np.round(x[index] * 255).astype(np.uint8)).save(folder / f"{index:04d}.png")  # 2-D: grey
 
 
 def main() -> None:
