@@ -138,11 +138,11 @@ def test_layer_space_with_its_own_stages_runs_every_strategy_kind():
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda: CellSpace(n_nodes=1, ops=["a"]), "at least 2 nodes"),
+        (lambda: CellSpace(n_nodes=1, ops=["a"]), "2 to 12 nodes"),
         (lambda: CellSpace(ops=["a", "a"]), "distinct"),
         (lambda: CellSpace(ops=["input"]), "not allowed"),
         (lambda: LayerSpace([{"depth": [1], "width": [8]}]), "exactly depth, width, kernel"),
-        (lambda: LayerSpace([{"depth": [0], "width": [8], "kernel": [3]}]), "positive"),
+        (lambda: LayerSpace([{"depth": [0], "width": [8], "kernel": [3]}]), "whole numbers from 1 to 32"),
         (lambda: vaenas.create_study(space=CELL, strategy="rs", direction="up"), "maximize or minimize"),
     ],
 )

@@ -1,5 +1,6 @@
 """Runs the dashboard: checks the folder and the address before anything starts, binds
-the socket itself (so a port in use is one line), and serves until Ctrl-C."""
+the socket itself (so a port in use is one line), and serves until Ctrl-C or SIGTERM,
+after which open requests get a second to finish and the processes it started stop."""
 
 from __future__ import annotations
 
@@ -56,10 +57,18 @@ def serve(out: str | Path, host: str = "127.0.0.1", port: int = 8080,
     except ImportError as exc:
         raise MissingExtraError(f"the dashboard needs {exc.name}: pip install 'vaenas[dashboard]'") from None
 
+    from vaenas.dashboard.request_guard import served_names
+
     out = check_folder(Path(out))
     sock = bind(host, port)
     if announce is not None:
         shown = f"[{host}]" if ":" in host else host
         announce(f"http://{shown}:{sock.getsockname()[1]}/")
-    server = uvicorn.Server(uvicorn.Config(make_app(out), log_level="warning", lifespan="off"))
-    server.run(sockets=[sock])
+    app = make_app(out, served_names(host))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        for child in list(app.state.children):  # a latent map still computing
+            if child.returncode is None:
+                child.kill()

@@ -23,7 +23,7 @@ def latent_points(folder: Path) -> dict[str, Any]:
     from vaenas.search import STRATEGIES
     from vaenas.spaces import space_of
 
-    config = config_of(folder)
+    config = config_of(folder, folder)
     strategy = config.get("strategy", "")
     if strategy not in STRATEGIES or not getattr(STRATEGIES.get(strategy), "needs_vae", False):
         return {"available": False, "reason": f"strategy {strategy!r} searches without a VAE: no latent map"}
@@ -60,7 +60,7 @@ def objective_optimum(folder: Path) -> dict[str, Any]:
     from vaenas.dashboard.folder_view import config_of
     from vaenas.objectives import OBJECTIVES, make_objective
 
-    config = config_of(folder)
+    config = config_of(folder, folder)
     name = config.get("objective")
     if name not in OBJECTIVES or not OBJECTIVES.get(name).is_lookup:
         return {"optimum": None}

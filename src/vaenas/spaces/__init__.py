@@ -1,5 +1,6 @@
 """Search spaces: what an architecture is. Importing this package registers every space."""
 
+from vaenas.errors import InvalidArgumentError
 from vaenas.spaces import macro, nb201, nbgraph  # noqa: F401  (each module registers its space)
 from vaenas.spaces.base import Arch, SearchSpace
 from vaenas.spaces.cell import CellSpace
@@ -18,11 +19,13 @@ def space_of(name: str, definition: dict | None) -> SearchSpace | None:
     by its definition); None for a space of the user's own class."""
     if name in SPACES:
         return make_space(name)
-    if name == CellSpace.name and definition:
-        return CellSpace(**definition)
-    if name == LayerSpace.name and definition:
-        return LayerSpace(definition["stages"])
-    return None
+    if name not in (CellSpace.name, LayerSpace.name) or not definition:
+        return None
+    keys = {"n_nodes", "ops"} if name == CellSpace.name else {"stages"}
+    if not isinstance(definition, dict) or not set(definition) <= keys:
+        raise InvalidArgumentError(f"the stored definition of a {name} space must give {', '.join(sorted(keys))}, "
+                                   f"got {definition!r:.120}")
+    return CellSpace(**definition) if name == CellSpace.name else LayerSpace(definition["stages"])
 
 
 __all__ = ["END_OF_GRAPH", "SPACES", "Arch", "ArchGraph", "CellSpace", "LayerSpace", "SearchSpace", "make_space", "space_of"]

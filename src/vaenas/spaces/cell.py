@@ -17,6 +17,9 @@ CellArch = tuple[str, ...]
 """The op of every edge, in the order of `CellSpace.edges`."""
 
 _RESERVED = ("input", "output", END_OF_GRAPH)
+MAX_NODES, MAX_OPS, MAX_OP_NAME = 12, 64, 64
+"""Bounds on a cell (66 edges, 64 ops of up to 64 characters), checked before anything is
+built: a definition read from a crafted journal must not build a graph of 10^9 entries."""
 _SEPARATORS = ("|", "~", "+")
 
 
@@ -32,17 +35,18 @@ class CellSpace(SearchSpace):
     name = "cell"
 
     def __init__(self, n_nodes: int = 4, ops: Sequence[str] = ("none", "skip_connect", "conv_1x1", "conv_3x3")) -> None:
-        if isinstance(n_nodes, bool) or not isinstance(n_nodes, int) or n_nodes < 2:
-            raise InvalidArgumentError(f"a cell needs a whole number of at least 2 nodes, got n_nodes={n_nodes!r}")
+        if isinstance(n_nodes, bool) or not isinstance(n_nodes, int) or not 2 <= n_nodes <= MAX_NODES:
+            raise InvalidArgumentError(f"a cell needs a whole number of 2 to {MAX_NODES} nodes, got n_nodes={n_nodes!r:.40}")
         if isinstance(ops, str) or not isinstance(ops, Sequence):
-            raise InvalidArgumentError(f"cell ops must be a list of op names, e.g. ['skip', 'conv3x3'], got {ops!r}")
+            raise InvalidArgumentError(f"cell ops must be a list of op names, e.g. ['skip', 'conv3x3'], got {ops!r:.80}")
         ops = tuple(ops)
-        if not ops or len(set(ops)) != len(ops):
-            raise InvalidArgumentError(f"cell ops must be distinct and at least one, got {list(ops)}")
+        if not 1 <= len(ops) <= MAX_OPS or len(set(map(repr, ops))) != len(ops):
+            raise InvalidArgumentError(f"cell ops must be distinct, from 1 to {MAX_OPS}, got {len(ops)}: {list(ops)!r:.80}")
         for op in ops:
-            if not isinstance(op, str) or not op or op in _RESERVED or any(c in op for c in _SEPARATORS):
+            if (not isinstance(op, str) or not op or len(op) > MAX_OP_NAME or op in _RESERVED
+                    or any(c in op for c in _SEPARATORS)):
                 raise InvalidArgumentError(
-                    f"cell op {op!r} is not allowed: ops are non-empty names other than "
+                    f"cell op {op!r:.80} is not allowed: ops are names of 1 to {MAX_OP_NAME} characters other than "
                     f"{', '.join(_RESERVED)}, without {' '.join(_SEPARATORS)}"
                 )
         self.n_nodes, self.ops = n_nodes, ops

@@ -36,6 +36,10 @@ DOWNSAMPLE = "downsample"
 
 
 FIELDS = ("depth", "width", "kernel")
+MAX_STAGES, MAX_CHOICES = 16, 16
+LARGEST = {"depth": 32, "width": 4096, "kernel": 15}
+"""Bounds on a layer space (stages, choices per field, each value), checked before anything
+is built: a definition read from a crafted journal must not build a huge graph or network."""
 
 
 class LayerSpace(SearchSpace):
@@ -51,17 +55,15 @@ class LayerSpace(SearchSpace):
     name = "layers"
 
     def __init__(self, stages: Sequence[Mapping[str, Sequence[int]]]) -> None:
-        if not stages:
-            raise InvalidArgumentError("a layer space needs at least one stage")
+        if isinstance(stages, (str, Mapping)) or not isinstance(stages, Sequence) or not 1 <= len(stages) <= MAX_STAGES:
+            raise InvalidArgumentError(f"a layer space needs a list of 1 to {MAX_STAGES} stages, got {stages!r:.80}")
         self.stage_options: list[dict[str, tuple[int, ...]]] = []
         for i, options in enumerate(stages, start=1):
-            if set(options) != set(FIELDS):
+            if not isinstance(options, Mapping) or set(options) != set(FIELDS):
                 raise InvalidArgumentError(
-                    f"stage {i} gives {sorted(options)}; each stage gives exactly {', '.join(FIELDS)} (lists of ints)"
+                    f"stage {i} gives {options!r:.80}; each stage gives exactly {', '.join(FIELDS)} (lists of ints)"
                 )
-            chosen = {f: tuple(sorted(set(int(v) for v in options[f]))) for f in FIELDS}
-            if any(not values or min(values) < 1 for values in chosen.values()):
-                raise InvalidArgumentError(f"stage {i}: every depth, width and kernel list needs positive ints, got {dict(options)}")
+            chosen = {f: _choices(options[f], f, i) for f in FIELDS}
             self.stage_options.append(chosen)
         self.stage_choices = [
             [Stage(d, w, k) for d in o["depth"] for w in o["width"] for k in o["kernel"]] for o in self.stage_options
@@ -200,6 +202,17 @@ class LayerSpace(SearchSpace):
         return tuple(stages)
 
 
+def _choices(values: Any, field: str, stage: int) -> tuple[int, ...]:
+    """A stage's distinct values of `field`, sorted, or one line saying what is wrong."""
+    wrong = InvalidArgumentError(f"stage {stage}: {field} must be a list of 1 to {MAX_CHOICES} whole numbers from 1 to "
+                                 f"{LARGEST[field]}, got {values!r:.80}")
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Sequence) or not 1 <= len(values) <= MAX_CHOICES:
+        raise wrong
+    if any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not 1 <= v <= LARGEST[field] for v in values):
+        raise wrong
+    return tuple(sorted(set(int(v) for v in values)))
+
+
 @SPACES.register("macro")
 class MacroSpace(LayerSpace):
     """The seed article's CNN space: `stages` stages that offer the same choices. The
@@ -215,6 +228,8 @@ class MacroSpace(LayerSpace):
         widths: tuple[int, ...] = (16, 32, 64, 128),
         kernels: tuple[int, ...] = (3, 4, 5),
     ) -> None:
+        if isinstance(stages, bool) or not isinstance(stages, int) or not 1 <= stages <= MAX_STAGES:
+            raise InvalidArgumentError(f"macro needs a whole number of 1 to {MAX_STAGES} stages, got {stages!r:.40}")
         self.depths, self.widths, self.kernels = depths, widths, kernels
         super().__init__([{"depth": depths, "width": widths, "kernel": kernels}] * stages)
 
