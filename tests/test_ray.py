@@ -93,3 +93,23 @@ def test_ray_workers_prune_through_the_hub_and_the_driver_journals_their_reports
     assert result.n_pruned == statuses.count("pruned") >= 1
     with sqlite3.connect(tmp_path / "study.db") as db:
         assert db.execute("SELECT COUNT(*) FROM intermediate").fetchone()[0] >= 8  # every trial reported epoch 1
+
+
+@pytest.mark.parametrize("address, words", [
+    ("127.0.0.1:1", "no Ray cluster answers at 127.0.0.1:1"),
+    ("not-an-address", "is not host:port"),
+    ("ray://127.0.0.1:1", "ray://127.0.0.1:1"),
+    ("auto", "Could not find any running Ray instance"),
+])
+def test_a_cluster_address_that_does_not_answer_is_one_line_soon(tmp_path, address, words):
+    """Ray retries a silent address forever and ignores Ctrl-C meanwhile: the executor
+    asks first (with no Ray instance of this process running)."""
+    import subprocess
+    import sys
+
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "vaenas", "search", "--executor", "ray", "--ray-address", address,
+                           "--budget", "3", "--out", str(tmp_path)], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "RAY_ADDRESS": ""})
+    assert done.returncode == 2 and words in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert time.monotonic() - started < 30

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 from vaenas.errors import InvalidArgumentError, MissingExtraError
@@ -11,6 +12,8 @@ from vaenas.study.executors.report_hub import HubJournal, HubReports, ReportHub,
 from vaenas.study.trial_reports import TrialReports
 
 POLL_SECONDS = 1.0
+CONNECT_SECONDS = 10.0
+"""How long a cluster's address may take to accept a connection (Ray itself retries forever)."""
 
 
 def _import_ray() -> Any:
@@ -21,6 +24,29 @@ def _import_ray() -> Any:
             "the Ray executor needs Ray: pip install 'vaenas[ray]' (or pip install ray)"
         ) from None
     return ray
+
+
+def check_answers(address: str) -> None:
+    """One line, within CONNECT_SECONDS, where `host:port` is malformed or nothing listens
+    there; `auto` and `ray://` addresses are Ray's to check."""
+    if address == "auto" or "://" in address:
+        return
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise InvalidArgumentError(f"--ray-address {address!r} is not host:port (e.g. 127.0.0.1:6379), auto or "
+                                   "ray://host:port")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
+    except OSError as exc:
+        reason = exc.strerror or f"no answer within {CONNECT_SECONDS:g} s"
+        raise InvalidArgumentError(f"no Ray cluster answers at {address} ({reason}): start one there with "
+                                   f"`ray start --head --port {port}`, or leave --ray-address out to start a "
+                                   "local one") from None
+
+
+def first_sentence(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text.split(". ")[0].rstrip(".")
 
 
 class RayExecutor(Executor):
@@ -40,10 +66,14 @@ class RayExecutor(Executor):
         if self._started_here:
             options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
             if address:
+                check_answers(address)
                 options["address"] = address
             elif workers:
                 options["num_cpus"] = workers
-            ray.init(**options)
+            try:
+                ray.init(**options)
+            except (ValueError, ConnectionError) as exc:  # a malformed address, no cluster, no client extra
+                raise InvalidArgumentError(f"--ray-address {address}: {first_sentence(exc)}") from None
         self.problem = ray.put(problem)
         resources = ray.cluster_resources()
         self.capacity = workers or max(1, int(resources.get("CPU", 1)))
