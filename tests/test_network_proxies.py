@@ -3,6 +3,7 @@ networks and of a classifier objective's, cached with the code's digest in the k
 the warm start that reads them (refused in one line, before any pretraining, where no
 network can be built)."""
 
+import json
 import pickle
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from torch import nn
 
 import vaenas
 from vaenas.errors import InvalidArgumentError
-from vaenas.search.network_proxies import NetworkProxies, user_network_proxies
+from vaenas.search.network_proxies import FINGERPRINT_SAMPLE, NetworkProxies, user_network_proxies
 from vaenas.search.proxy_start import proxy_top_cells
 from vaenas.spaces import CellSpace
 
@@ -59,9 +60,9 @@ def test_a_users_build_ranks_its_networks_and_the_warm_start_draws_from_the_top(
 def test_scores_are_cached_and_computed_again_when_the_code_changes():
     every = list(space().enumerate())
     first = user_network_proxies(space(), build, (3, 8, 8)).scores(every, "synflow")
-    assert len(BUILT) == 64
+    assert len(BUILT) == 64 + FINGERPRINT_SAMPLE  # and a fixed sample, to tell what the networks are
     again = NetworkProxies(space(), build, (3, 8, 8), {"build": "build"})
-    assert again.scores(every, "synflow") == first and again.computed == 0 and len(BUILT) == 64
+    assert again.scores(every, "synflow") == first and again.computed == 0 and len(BUILT) == 64 + 2 * FINGERPRINT_SAMPLE
     other = user_network_proxies(space(), build_wider, (3, 8, 8))
     other.scores(every, "synflow")
     assert other.computed == 64 and other.cache_file("synflow") != again.cache_file("synflow")
@@ -180,3 +181,49 @@ def test_worker_processes_score_as_this_process_does(tmp_path):
     local = NetworkProxies(space(), lambda arch: build(arch), (3, 8, 8), {"build": "lambda"}, tmp_path / "l", workers=2)
     assert local.scores(list(space().enumerate()), "params") == user_network_proxies(space(), build, (3, 8, 8)).scores(
         list(space().enumerate()), "params")
+
+
+def make_build(widths):
+    """Two calls, one source: what the networks are depends on what the function closes over."""
+    def build(arch):
+        return nn.Sequential(nn.Conv2d(3, widths[0], 1), nn.Flatten(), nn.Linear(widths[0] * 64, 2))
+    return build
+
+
+def test_a_build_that_closes_over_other_settings_reads_no_other_scores():
+    every = list(space().enumerate())
+    narrow = user_network_proxies(space(), make_build([4]), (3, 8, 8))
+    wide = user_network_proxies(space(), make_build([16]), (3, 8, 8))
+    assert narrow.cache_file("params") != wide.cache_file("params")
+    assert narrow.scores(every, "params") != wide.scores(every, "params")
+    assert wide.computed == len(every)
+
+
+@pytest.mark.parametrize("edit", ["null", "string", "nested", "huge", "count", "truncated", "other key"])
+def test_an_edited_cache_file_is_computed_again_with_one_warning(edit):
+    every = list(space().enumerate())
+    first = user_network_proxies(space(), build, (3, 8, 8))
+    truth = first.scores(every, "params")
+    path = first.cache_file("params")
+    assert user_network_proxies(space(), build, (3, 8, 8)).scores(every, "params") == truth
+    payload = json.loads(path.read_text())
+    key = next(iter(payload["scores"]))
+    if edit == "truncated":
+        path.write_text(path.read_text()[:40])
+    elif edit == "nested":
+        payload["scores"][key] = "NESTED"
+        path.write_text(json.dumps(payload).replace('"NESTED"', "[" * 100_000 + "1" + "]" * 100_000))
+    else:
+        if edit == "count":
+            del payload["scores"][key]
+        elif edit == "other key":
+            payload["key"] = "0" * 40
+        else:
+            payload["scores"][key] = {"null": None, "string": "3", "huge": 1e300}[edit]
+        path.write_text(json.dumps(payload))
+    again = user_network_proxies(space(), build, (3, 8, 8))
+    with pytest.warns(UserWarning, match="is not used") as caught:
+        assert again.scores(every, "params") == truth
+    assert len(caught) == 1 and again.computed == len(every)
+    mended = user_network_proxies(space(), build, (3, 8, 8))
+    assert mended.scores(every, "params") == truth and mended.computed == 0  # mended on disk

@@ -4,8 +4,11 @@ their training objective would train, any space through a user's `build(arch)`.
 
 Scores are cached per space, input shape, network and proxy in the VAE cache folder,
 under a key that holds the digest of the code that builds and scores the networks (the
-proxies, the networks, the user's function), so a second search reads them back and a
-change of that code computes them anew."""
+proxies, the networks, the user's function) and of what the networks are (modules,
+parameter shapes and initial values of a fixed sample), so a second search reads them
+back and a change of that code, or of what a user's `build` closes over, computes them
+anew. A cache file is checked whole (its key, its count, a digest of its scores, finite
+numbers) and computed again, with one warning, where anything is off."""
 
 from __future__ import annotations
 
@@ -13,13 +16,16 @@ import hashlib
 import inspect
 import json
 import multiprocessing
+import math
 import pickle
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -32,6 +38,9 @@ from vaenas.vae.pretrain import default_cache_dir
 
 Progress = Callable[[int, int], None]
 """progress(done, total) while scores are computed."""
+CACHE_FORMAT = 2
+FINGERPRINT_SAMPLE = 3
+"""Architectures built to tell one network function from another (what `build` closes over)."""
 
 
 class NetworkProxies:
@@ -58,19 +67,25 @@ class NetworkProxies:
     def code(self) -> str:
         return code_digest(self.build)
 
-    def cache_file(self, proxy: str) -> Path:
+    @cached_property
+    def networks(self) -> str:
+        return network_fingerprint(self.space, self.build, self.in_shape)
+
+    def cache_key(self, proxy: str) -> str:
         settings = {"space": self.space.name, "definition": self.space.definition(), "in_shape": self.in_shape,
-                    "network": self.network, "proxy": proxy, "code": self.code}
-        digest = hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:12]
-        return self.cache_dir / f"{self.space.name}-{proxy}-{digest}.json"
+                    "network": self.network, "proxy": proxy, "code": self.code, "networks": self.networks}
+        return hashlib.sha1(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()
+
+    def cache_file(self, proxy: str) -> Path:
+        return self.cache_dir / f"{self.space.name}-{proxy}-{self.cache_key(proxy)[:12]}.json"
 
     def scores(self, archs: list[Arch], proxy: str) -> list[float]:
         if proxy not in proxies.DATA_FREE:
             raise InvalidArgumentError(f"a warm start computes data-free proxies: {', '.join(proxies.DATA_FREE)}; "
                                        f"got {proxy!r}")
-        path = self.cache_file(proxy)
+        path, cache_key = self.cache_file(proxy), self.cache_key(proxy)
         if proxy not in self._known:
-            self._known[proxy] = _read_cache(path)
+            self._known[proxy] = read_cache(path, cache_key)
         cached = self._known[proxy]
         keys = [self.space.key(arch) for arch in archs]
         missing = [(key, arch) for key, arch in zip(keys, archs) if key not in cached]
@@ -82,7 +97,7 @@ class NetworkProxies:
                     self.progress(done, len(missing))
         finally:  # what was computed before an interruption is kept
             if missing:
-                write_json_atomic(path, cached)
+                write_json_atomic(path, cache_payload(cache_key, cached))
         return [cached[key] for key in keys]
 
     def _compute(self, named: list[tuple[str, Arch]], proxy: str) -> Iterator[float]:
@@ -150,13 +165,61 @@ def code_digest(build: Callable[..., Any]) -> str:
     return hashlib.sha1("\n".join(sources).encode()).hexdigest()[:12]
 
 
-def _read_cache(path: Path) -> dict[str, float]:
-    """The cached scores; an unreadable file is computed again (it is only a cache)."""
+def network_fingerprint(space: SearchSpace, build: Callable[[Arch], nn.Module], in_shape: tuple[int, ...]) -> str:
+    """What `build` makes, as a digest of the modules, parameter shapes and seeded initial
+    values of a fixed sample of its networks: two functions of the same source that close
+    over different settings (a width table) make different networks, so different keys."""
+    rng = np.random.default_rng(0)
+    digest = hashlib.sha1()
+    for arch in [space.sample(rng) for _ in range(FINGERPRINT_SAMPLE)]:
+        with torch.random.fork_rng():
+            torch.manual_seed(0)
+            model = build(arch)
+        if not isinstance(model, nn.Module):
+            return "not a module"  # score_network names the mistake
+        digest.update(repr(model).encode())
+        for name, parameter in model.named_parameters():
+            if isinstance(parameter, nn.parameter.UninitializedParameter):
+                digest.update(f"{name} lazy".encode())
+                continue
+            digest.update(f"{name} {tuple(parameter.shape)} ".encode())
+            digest.update(parameter.detach().double().flatten()[:64].numpy().tobytes())
+    return digest.hexdigest()[:12]
+
+
+def cache_payload(key: str, scores: dict[str, float]) -> dict[str, Any]:
+    return {"format": CACHE_FORMAT, "key": key, "count": len(scores), "digest": _scores_digest(scores),
+            "scores": scores}
+
+
+def _scores_digest(scores: dict[str, float]) -> str:
+    return hashlib.sha1(json.dumps(scores, sort_keys=True).encode()).hexdigest()
+
+
+def read_cache(path: Path, key: str) -> dict[str, float]:
+    """The cached scores, checked whole; a file that is missing is nothing cached, and one
+    that is damaged or edited (it is only a cache) is computed again, saying so once."""
     try:
         data = json.loads(path.read_text())
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return {}
-    return {str(k): float(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    except (OSError, ValueError, RecursionError) as exc:
+        return _unusable(path, f"it cannot be read ({type(exc).__name__})")
+    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or data.get("key") != key:
+        return _unusable(path, "it is not a vaenas proxy cache of these networks")
+    scores = data.get("scores")
+    if not isinstance(scores, dict) or data.get("count") != len(scores):
+        return _unusable(path, "its scores are not the count it records")
+    if not all(type(v) in (int, float) and math.isfinite(v) for v in scores.values()):
+        return _unusable(path, "it holds a score that is not a finite number")
+    if data.get("digest") != _scores_digest(scores):
+        return _unusable(path, "its scores were changed after they were computed")
+    return {str(k): float(v) for k, v in scores.items()}
+
+
+def _unusable(path: Path, why: str) -> dict[str, float]:
+    warnings.warn(f"proxy cache {path} is not used ({why}): its scores are computed again", stacklevel=3)
+    return {}
 
 
 def user_network_proxies(space: SearchSpace, build: Callable[[Arch], nn.Module],
