@@ -3,6 +3,7 @@ device and precision chosen and refused, bf16 autocast on the CPU, a folder of t
 user's own images end to end, arrays from Python reaching pool workers, a saved model
 reloaded on a chosen device."""
 
+import re
 import numpy as np
 import pytest
 import torch
@@ -120,6 +121,31 @@ def test_arrays_from_python_reach_the_pool_workers(tmp_path):
         assert all(0 <= t.value <= 100 for t in study.trials)
     with pytest.raises(DataError):
         ImageData.from_arrays(x[:10], y[:9])
+
+
+GOOD_X = np.random.default_rng(0).random((20, 1, 8, 8))
+GOOD_Y = np.arange(20) % 2
+
+
+@pytest.mark.parametrize("x, y, words", [
+    (GOOD_X, np.zeros(20, int), "one class"),
+    (GOOD_X, np.where(GOOD_Y == 1, 10**6, 0), "from 0 to at most"),
+    (GOOD_X, np.where(GOOD_Y == 1, 10**9, 0), "from 0 to at most"),
+    (GOOD_X, np.where(GOOD_Y == 1, 3, 0), "every class present"),
+    (GOOD_X, -GOOD_Y, "from 0 to at most"),
+    (np.where(GOOD_X > 0.5, np.nan, GOOD_X), GOOD_Y, "NaN or infinite"),
+    (GOOD_X, GOOD_Y[:, None], "y shaped (n,)"),
+    (np.zeros((20, 0, 8, 8)), GOOD_Y, "1 to 64 channels"),
+    (np.zeros((20, 1, 1, 1)), GOOD_Y, "at least 4x4"),
+    (GOOD_X, 1, "y shaped (n,)"),
+    ([[[0.0] * 8] * 8, [[0.0] * 3]], [0, 1], "arrays of one shape"),
+    (np.full((20, 8, 8), "a"), GOOD_Y, "real numbers"),
+    (GOOD_X, GOOD_Y.astype(float), "whole class numbers"),
+])
+def test_arrays_that_would_wreck_every_trial_are_one_line(x, y, words):
+    with pytest.raises(DataError, match=re.escape(words)) as caught:
+        ImageData.from_arrays(x, y)
+    assert "\n" not in str(caught.value)
 
 
 def _overlapping(trials):

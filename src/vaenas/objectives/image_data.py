@@ -7,6 +7,7 @@ import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -45,16 +46,50 @@ class ImageData:
         train/validation split by `data_seed`, normalised with the training split's
         statistics. An objective given it (`ClassifierObjective(data=...)`) carries it to
         every worker, pool or Ray."""
+        x, y = _checked_arrays(x, y)
+        return split_normalised(name, x, y, int(y.max()) + 1, data_seed)
+
+
+MAX_CLASSES, MIN_SIDE, MAX_CHANNELS = 10_000, 4, 64
+"""Bounds on arrays from Python: as many classes as a classifier head of modest size
+holds, images of at least 4x4 (the networks down-sample), a few channels."""
+
+
+def _checked_arrays(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(x as float32 in (n, c, h, w), y as int64), or one line saying what is wrong."""
+    try:
         x, y = np.asarray(x), np.asarray(y)
-        if x.ndim == 3:
-            x = x[:, None]
-        if x.ndim != 4 or len(x) != len(y) or len(x) < 2:
-            raise DataError(f"images must be shaped (n, channels, height, width) with one label each; got x "
-                            f"{x.shape} and y {y.shape}")
-        x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
-        if not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
-            raise DataError("labels must be class numbers from 0")
-        return split_normalised(name, x, y.astype(np.int64), int(y.max()) + 1, data_seed)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise DataError(f"images and labels must be arrays of one shape each ({type(exc).__name__}: "
+                        f"{str(exc).splitlines()[0][:120]})") from None
+    if x.dtype == object or not (np.issubdtype(x.dtype, np.number) or x.dtype == bool) or np.iscomplexobj(x):
+        raise DataError(f"images must be real numbers (floats in [0, 1] or uint8), got dtype {x.dtype}")
+    if x.ndim == 3:
+        x = x[:, None]
+    if x.ndim != 4 or y.ndim != 1 or len(x) != len(y) or len(x) < 2:
+        raise DataError(f"images must be shaped (n, channels, height, width) or (n, height, width) with one label "
+                        f"each (y shaped (n,)), n >= 2; got x {x.shape} and y {y.shape}")
+    channels, height, width = x.shape[1:]
+    if not 1 <= channels <= MAX_CHANNELS or min(height, width) < MIN_SIDE:
+        raise DataError(f"images must have 1 to {MAX_CHANNELS} channels and be at least {MIN_SIDE}x{MIN_SIDE} "
+                        f"pixels, got (channels, height, width) {(channels, height, width)}")
+    if y.dtype == bool or not np.issubdtype(y.dtype, np.integer):
+        raise DataError(f"labels must be whole class numbers 0..K-1, got dtype {y.dtype}")
+    x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
+    if not np.isfinite(x).all():
+        raise DataError(f"images hold {int((~np.isfinite(x)).sum())} values that are NaN or infinite; "
+                        "replace them before the search")
+    classes = np.unique(y)
+    if classes[0] < 0 or classes[-1] >= MAX_CLASSES:
+        raise DataError(f"labels must be class numbers from 0 to at most {MAX_CLASSES - 1}, got {classes[0]} to "
+                        f"{classes[-1]}")
+    if len(classes) < 2:
+        raise DataError(f"labels hold one class ({classes[0]}); a classifier needs at least 2")
+    if len(classes) != classes[-1] + 1:
+        missing = sorted(set(range(int(classes[-1]) + 1)) - set(classes.tolist()))
+        raise DataError(f"labels must be 0..K-1 with every class present; {len(missing)} missing, e.g. "
+                        f"{missing[:5]} (renumber them, e.g. with numpy.unique(y, return_inverse=True))")
+    return x, y.astype(np.int64)
 
 
 def split_train_val(
