@@ -4,6 +4,7 @@ user's own images end to end, arrays from Python reaching pool workers, a saved 
 reloaded on a chosen device."""
 
 import re
+
 import numpy as np
 import pytest
 import torch

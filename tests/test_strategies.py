@@ -85,3 +85,34 @@ def test_strategy_handles_replayed_tells_and_exhausts_a_finite_space():
     rest = strategy.ask(100)
     assert len(rest) == 25
     assert strategy.ask(1) == []
+
+
+def test_every_numeric_setting_of_every_strategy_has_a_finite_range():
+    """No value a user can type makes the work endless or the study unresumable."""
+    from vaenas.search.options import option_rules, strategy_options
+
+    for name in STRATEGIES.names():
+        cls = STRATEGIES.get(name)
+        rules = option_rules(cls)
+        for key, default in strategy_options(cls).items():
+            if isinstance(default, (int, float, tuple)) and not isinstance(default, bool):
+                rule = rules.get(key)
+                assert rule is not None and rule.low is not None and rule.high is not None, (name, key)
+                assert rule.problem(default) is None, (name, key)
+
+
+@pytest.mark.parametrize("strategy, tier, setting", [
+    ("rl", "strategy_options", {"lr": 1e308}),
+    ("bo", "research_options", {"fixed_noise": 1e308}),
+    ("grad", "strategy_options", {"steps": 10**12}),
+    ("grad", "research_options", {"step_sizes": [0.1] * 1000}),
+    ("grad", "research_options", {"step_sizes": [0.1, float("nan")]}),
+    ("bananas", "strategy_options", {"ensemble": 10**9}),
+    ("re", "strategy_options", {"population_size": float("inf")}),
+])
+def test_values_past_a_settings_range_are_refused_before_any_work(strategy, tier, setting):
+    import vaenas
+    from vaenas.errors import InvalidArgumentError
+
+    with pytest.raises(InvalidArgumentError, match="must be at most|must list at most|finite|is not a int"):
+        vaenas.create_study(strategy=strategy, **{tier: setting})

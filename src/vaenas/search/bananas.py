@@ -8,7 +8,7 @@ import torch
 from vaenas.search.encodings import adjacency_one_hot
 from vaenas.search.mlp import fit_mlp
 from vaenas.search.model_based import N_INIT, ModelBasedStrategy
-from vaenas.search.options import Option, at_least
+from vaenas.search.options import Option, between
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 
@@ -23,9 +23,9 @@ class Bananas(ModelBasedStrategy):
 
     declared_options = {
         "n_init": N_INIT,
-        "ensemble": Option(5, "MLPs in the ensemble", at_least(1)),
-        "n_candidates": Option(100, "mutations scored per proposal", at_least(1)),
-        "n_parents": Option(10, "best architectures mutated", at_least(1)),
+        "ensemble": Option(5, "MLPs in the ensemble", between(1, 50)),
+        "n_candidates": Option(100, "mutations scored per proposal", between(1, 10_000)),
+        "n_parents": Option(10, "best architectures mutated", between(1, 1000)),
     }
 
     name = "bananas"

@@ -14,7 +14,7 @@ from vaenas.search.acquisition import ACQUISITIONS, acquisition_values
 from vaenas.search.latent_surrogate import LatentSurrogateStrategy, proxy_features_option
 from vaenas.search.latent_strategy import POOL_SIZE
 from vaenas.search.model_based import N_INIT
-from vaenas.search.options import Option, at_least, one_of
+from vaenas.search.options import Option, between, one_of
 from vaenas.search.output_warping import WARPS, check_warp, warp_values
 from vaenas.search.proxy_start import PROXY_COLUMNS, ProxyRanking, check_warm_start, default_proxy, proxy_top_cells
 from vaenas.search.registry import STRATEGIES
@@ -47,7 +47,7 @@ class LatentBO(LatentSurrogateStrategy):
                               one_of(*ACQUISITIONS)),
         "proxy_features": proxy_features_option("auto"),
     }
-    option_rules = {"patience": at_least(0), "warp": one_of(*WARPS), "fixed_noise": at_least(0)}
+    option_rules = {"patience": between(0, 10_000), "warp": one_of(*WARPS), "fixed_noise": between(0, 10)}
     """Research settings (docs/decisions/bo-defaults.md): set by benchmark scripts and `-X`."""
 
     name = "bo"

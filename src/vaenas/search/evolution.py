@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 
 from vaenas.search.base import Strategy
-from vaenas.search.options import Option, at_least
+from vaenas.search.options import Option, between
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces.base import Arch, SearchSpace
 
@@ -21,8 +21,8 @@ class RegularizedEvolution(Strategy):
 
     name = "re"
     declared_options = {
-        "population_size": Option(10, "architectures kept alive (the oldest dies)", at_least(1)),
-        "sample_size": Option(3, "architectures drawn for each tournament", at_least(1)),
+        "population_size": Option(10, "architectures kept alive (the oldest dies)", between(1, 10_000)),
+        "sample_size": Option(3, "architectures drawn for each tournament", between(1, 10_000)),
     }
 
     def __init__(

@@ -10,7 +10,7 @@ import torch
 from vaenas.search.latent_strategy import POOL_SIZE, LatentStrategy
 from vaenas.search.model_based import N_INIT
 from vaenas.search.mlp import fit_mlp
-from vaenas.search.options import Option, at_least
+from vaenas.search.options import Option, between
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 
@@ -24,9 +24,10 @@ class LatentGradient(LatentStrategy):
 
     declared_options = {
         "n_init": N_INIT, "pool_size": POOL_SIZE,
-        "n_starts": Option(5, "best architectures whose latent points are moved uphill", at_least(1)),
-        "steps": Option(10, "gradient steps from each", at_least(1)),
+        "n_starts": Option(5, "best architectures whose latent points are moved uphill", between(1, 100)),
+        "steps": Option(10, "gradient steps from each", between(1, 1000)),
     }
+    option_rules = {"step_sizes": between(0, 100)}
 
     name = "grad"
 

@@ -8,13 +8,13 @@ import numpy as np
 
 from vaenas.search.latent_pool import AUTOMATIC, LatentPool
 from vaenas.search.model_based import N_INIT, ModelBasedStrategy
-from vaenas.search.options import Option, at_least
+from vaenas.search.options import Option, between
 from vaenas.spaces import Arch, SearchSpace
 from vaenas.vae import ArchVAE
 
 
 POOL_SIZE = Option(AUTOMATIC, "encoded architectures the search chooses from (0: the whole space up to 30,000, "
-                   "else 20,000 drawn at random)", at_least(0))
+                   "else 20,000 drawn at random)", between(0, 200_000))
 
 class LatentStrategy(ModelBasedStrategy):
     """A model-based strategy that holds a pretrained ArchVAE and searches its encoded

@@ -12,7 +12,7 @@ from vaenas.errors import UnknownNameError
 from vaenas.search.gp import LatentGP
 from vaenas.search.latent_features import FEATURES, LatentFeatures, check_features
 from vaenas.search.latent_strategy import LatentStrategy
-from vaenas.search.options import Option, at_least, one_of
+from vaenas.search.options import Option, between, one_of
 from vaenas.search.proxy_start import (PROXY_COLUMNS, ProxyRanking, check_warm_start, default_proxy_features,
                                        proxy_scores)
 from vaenas.spaces import SearchSpace
@@ -57,7 +57,7 @@ class LatentSurrogateStrategy(LatentStrategy):
     incumbents at each ask (`radius`: the spread, as a share of the pool's range), so
     that proposals are not limited to the sampled pool."""
 
-    option_rules = {"features": one_of(*FEATURES), "generate": at_least(0), "radius": at_least(0)}
+    option_rules = {"features": one_of(*FEATURES), "generate": between(0, 10_000), "radius": between(0, 10)}
 
     reads_proxies = True
 

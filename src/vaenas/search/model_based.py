@@ -6,11 +6,11 @@ from __future__ import annotations
 from abc import abstractmethod
 
 from vaenas.search.base import Strategy
-from vaenas.search.options import Option, at_least
+from vaenas.search.options import Option, between
 from vaenas.spaces import Arch, SearchSpace
 
 
-N_INIT = Option(10, "architectures drawn at random before the model proposes", at_least(1))
+N_INIT = Option(10, "architectures drawn at random before the model proposes", between(1, 1000))
 
 class ModelBasedStrategy(Strategy):
     """Proposes random architectures (`_initial_design`) until `n_init` have been observed

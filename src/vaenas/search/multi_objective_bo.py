@@ -12,7 +12,7 @@ from vaenas.search.hypervolume_improvement import expected_hypervolume_improveme
 from vaenas.search.latent_strategy import POOL_SIZE
 from vaenas.search.latent_surrogate import LatentSurrogateStrategy, proxy_features_option
 from vaenas.search.model_based import N_INIT
-from vaenas.search.options import at_least
+from vaenas.search.options import between
 from vaenas.search.pareto_ranking import dominates, front_ranks
 from vaenas.search.registry import STRATEGIES
 from vaenas.search.stalled import search_neighbours
@@ -30,7 +30,7 @@ class LatentMOBO(LatentSurrogateStrategy):
     so batches and asynchronous studies spread along the front."""
 
     declared_options = {"n_init": N_INIT, "pool_size": POOL_SIZE, "proxy_features": proxy_features_option("none")}
-    option_rules = {"patience": at_least(0)}
+    option_rules = {"patience": between(0, 10_000)}
     """Research settings: set by benchmark scripts and `-X`."""
 
     name = "mobo"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from vaenas.search.base import Strategy
-from vaenas.search.options import Option, at_least
+from vaenas.search.options import Option, between
 from vaenas.search.pareto_ranking import survival_order
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces.base import Arch, SearchSpace
@@ -20,7 +20,7 @@ class NSGA2(Strategy):
     it runs asynchronously like every strategy here; the spaces have no crossover, so
     mutation alone makes children."""
 
-    declared_options = {"population_size": Option(20, "architectures per generation", at_least(2))}
+    declared_options = {"population_size": Option(20, "architectures per generation", between(2, 10_000))}
 
     name = "nsga2"
     objectives = "many"

@@ -3,15 +3,20 @@ the rule a value must meet (a range or choices). Below `base.py`, which names th
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
+
+MAX_ITEMS = 32
 
 
 @dataclass(frozen=True)
 class OptionRule:
-    """What values one strategy option accepts: a range for numbers, a list of choices
-    for names. Strategies declare them in `option_rules`, so a bad value is refused when
-    the options are checked, before any VAE is pretrained."""
+    """What values one strategy option accepts: a range for numbers (every number of a
+    list of numbers, of which at most MAX_ITEMS), a list of choices for names. Every
+    numeric option has both ends, so no value can make the work endless. Strategies
+    declare them in `option_rules`, so a bad value is refused when the options are
+    checked, before any VAE is pretrained."""
 
     low: float | None = None
     high: float | None = None
@@ -21,6 +26,12 @@ class OptionRule:
         """Why `value` is refused, or None when it is accepted."""
         if self.choices is not None:
             return None if value in self.choices else f"must be one of: {', '.join(self.choices)}"
+        if isinstance(value, tuple):
+            if len(value) > MAX_ITEMS:
+                return f"must list at most {MAX_ITEMS} numbers"
+            return next((f"holds {v:g}, which {p}" for v in value if (p := self.problem(v))), None)
+        if isinstance(value, (int, float)) and not math.isfinite(value):
+            return "must be a finite number"
         if self.low is not None and value < self.low:
             return f"must be at least {self.low:g}"
         if self.high is not None and value > self.high:
@@ -39,11 +50,8 @@ class Option:
     rule: OptionRule | None = None
 
 
-def at_least(low: float) -> OptionRule:
-    return OptionRule(low=low)
-
-
 def between(low: float, high: float) -> OptionRule:
+    """Numbers from `low` to `high`, both included."""
     return OptionRule(low=low, high=high)
 
 

@@ -9,9 +9,9 @@ from typing import Any
 from vaenas.constructor_options import constructor_defaults
 from vaenas.errors import InvalidArgumentError
 from vaenas.search.base import Strategy
-from vaenas.search.option_rules import Option, OptionRule, at_least, between, one_of
+from vaenas.search.option_rules import Option, OptionRule, between, one_of
 
-__all__ = ["Option", "OptionRule", "at_least", "between", "check_options", "checked_settings", "one_of",
+__all__ = ["Option", "OptionRule", "between", "check_options", "checked_settings", "one_of",
            "option_rules", "parse_option", "public_defaults", "resolved_options", "strategy_options"]
 
 NOT_OPTIONS = ("self", "space", "seed", "vae")

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from vaenas.search.latent_strategy import POOL_SIZE, LatentStrategy
-from vaenas.search.options import Option, at_least, between
+from vaenas.search.options import Option, between
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 
@@ -21,7 +21,7 @@ class LatentReinforce(LatentStrategy):
     baseline."""
 
     declared_options = {"pool_size": POOL_SIZE,
-                        "lr": Option(0.05, "learning rate of the latent Gaussian policy", at_least(0))}
+                        "lr": Option(0.05, "learning rate of the latent Gaussian policy", between(0, 1))}
     option_rules = {"baseline_decay": between(0, 1)}
     fixed_options = ("n_init",)
     """The policy samples from the start: it has no random initial design to size."""

@@ -9,7 +9,7 @@ from typing import Any
 from vaenas.search.bayes_opt import WARM_START, LatentBO
 from vaenas.search.latent_strategy import POOL_SIZE
 from vaenas.search.model_based import N_INIT
-from vaenas.search.options import Option, at_least
+from vaenas.search.options import Option, between
 from vaenas.search.registry import STRATEGIES
 from vaenas.spaces import Arch, SearchSpace
 from vaenas.vae import ArchVAE
@@ -36,8 +36,8 @@ class RetrainedLatentBO(LatentBO):
 
     declared_options = {
         "n_init": N_INIT, "pool_size": POOL_SIZE, "warm_start": WARM_START,
-        "retrain_every": Option(25, "observations between two retrainings of the VAE", at_least(1)),
-        "retrain_steps": Option(40, "optimiser steps of each retraining", at_least(1)),
+        "retrain_every": Option(25, "observations between two retrainings of the VAE", between(1, 10_000)),
+        "retrain_steps": Option(40, "optimiser steps of each retraining", between(1, 10_000)),
     }
 
     name = "bo-retrain"
