@@ -335,3 +335,56 @@ def test_a_journal_cut_while_its_tables_are_created_opens_as_a_new_one(tmp_path,
     reopened = journal.SQLiteStorage(path)
     assert reopened.trials() == []
     reopened.close()
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG that says it is width x height (its pixels would never fit in memory)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+
+
+def test_a_decompression_bomb_in_an_image_folder_is_one_line_naming_it(tmp_path):
+    from PIL import Image
+
+    from vaenas.objectives.image_folder import load_image_folder
+
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        Image.new("L", (8, 8)).save(tmp_path / name / "fine.png")
+    (tmp_path / "b" / "bomb.png").write_bytes(_png_header_only(30000, 30000))
+    with pytest.raises(DataError, match=r"bomb.png would decode to more than .* pixels") as caught:
+        load_image_folder(tmp_path)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_precision_typed_in_capitals_is_the_same_study():
+    from vaenas.study.identity import identity_differences, study_identity
+
+    def identity(precision: str) -> dict:
+        return study_identity(cells(), "rs", 0, "maximize", {}, None, {}, {
+            "objective": "cell-classifier", "dataset": "digits", "objective_options": {"precision": precision}})
+
+    assert identity("BF16")["objective_options"] == {"precision": "bf16"}
+    assert identity_differences(identity("BF16"), identity("bf16")) == []
+    assert identity_differences({**identity("bf16"), "objective_options": {"precision": "BF16"}}, identity("bf16")) == []
+
+
+def test_a_build_of_a_network_too_large_to_score_is_one_line(tmp_path, monkeypatch):
+    from torch import nn
+
+    monkeypatch.setenv("VAENAS_CACHE", str(tmp_path / "cache"))
+
+    def huge(arch):
+        return nn.Sequential(nn.Flatten(), nn.Linear(1000, 300_000))  # 3 * 10^8 parameters
+
+    with pytest.raises(InvalidArgumentError, match="300,300,000 parameters") as caught:
+        with vaenas.create_study(space=cells(), strategy="optuna-tpe", build=huge, input_shape=(1, 10, 100),
+                                 strategy_options={"warm_start": "params"}) as study:
+            study.optimize(lambda arch: 1.0, n_trials=2)
+    assert "\n" not in str(caught.value)

@@ -51,6 +51,9 @@ def load_image_folder(root: Path, image_size: int = 32, data_seed: int = 0) -> I
                     grey = opened.mode in ("1", "L", "I", "I;16", "F")
                     picture = opened.convert("L" if grey else "RGB").resize((image_size, image_size),
                                                                             Image.Resampling.BILINEAR)
+            except Image.DecompressionBombError:
+                raise DataError(f"{path} would decode to more than {2 * (Image.MAX_IMAGE_PIXELS or 0):,} pixels (a "
+                                "decompression bomb or a huge image); resize it or remove it") from None
             except (UnidentifiedImageError, OSError, ValueError) as exc:
                 raise DataError(f"{path} is not a readable image ({type(exc).__name__}); replace or remove it") from None
             modes.add(picture.mode)

@@ -42,9 +42,9 @@ class TrainedObjective(Objective):
         (auto, cpu, cuda, cuda:N, mps) and `precision` (auto, fp32, bf16, fp16) are
         resolved where the objective evaluates (a worker process sees its own GPU).
         `image_size` and `data_seed` (its validation split) are a folder's."""
-        self.device, self.precision = device, precision
-        self._place: Placement | None = None
         resolve_precision(precision, resolve_device(device))  # one line now, not in a worker
+        self.device, self.precision = device.strip().lower(), precision.strip().lower()  # BF16 is bf16 on resume
+        self._place: Placement | None = None
         if epochs < 1:
             raise InvalidArgumentError(f"epochs must be at least 1, got {epochs}")
         if subset is not None and subset < 1:

@@ -39,6 +39,8 @@ from vaenas.vae.pretrain import default_cache_dir
 Progress = Callable[[int, int], None]
 """progress(done, total) while scores are computed."""
 CACHE_FORMAT = 2
+MAX_PARAMETERS = 200_000_000
+"""The largest network the proxies score (synflow copies it in double precision)."""
 FINGERPRINT_SAMPLE = 3
 """Architectures built to tell one network function from another (what `build` closes over)."""
 
@@ -140,16 +142,33 @@ def score_network(build: Callable[[Arch], nn.Module], in_shape: tuple[int, ...],
     """A data-free proxy of the network `build(arch)` makes with torch seed 0, its lazy
     layers materialised by one zero input; `name`: the architecture's string form, for
     the error a wrong `build` gets."""
-    with torch.random.fork_rng():
-        torch.manual_seed(0)
-        model = build(arch)
-    if not isinstance(model, nn.Module):
-        raise InvalidArgumentError(f"build({name or repr(arch)}) returned {type(model).__name__}, not a torch.nn.Module")
+    model = seeded_network(build, arch, name)
     if any(isinstance(p, nn.parameter.UninitializedParameter) for p in model.parameters()):
         with torch.no_grad(), torch.random.fork_rng():  # a lazy layer takes its shape from a first input
             torch.manual_seed(0)
             model.eval()(torch.zeros(1, *in_shape))
     return float(proxies.DATA_FREE[proxy](model, in_shape))
+
+
+def seeded_network(build: Callable[[Arch], nn.Module], arch: Arch, name: str | None = None) -> nn.Module:
+    """`build(arch)` with torch seed 0, or one line where it is no network the proxies can
+    score (not a Module, more than MAX_PARAMETERS parameters, more memory than there is)."""
+    what = f"build({name or repr(arch)})"
+    try:
+        with torch.random.fork_rng():
+            torch.manual_seed(0)
+            model = build(arch)
+    except (MemoryError, RuntimeError) as exc:
+        if not isinstance(exc, MemoryError) and "memory" not in str(exc).lower():
+            raise
+        raise InvalidArgumentError(f"{what} needs more memory than this machine has: make smaller networks") from None
+    if not isinstance(model, nn.Module):
+        raise InvalidArgumentError(f"{what} returned {type(model).__name__}, not a torch.nn.Module")
+    count = sum(p.numel() for p in model.parameters() if not isinstance(p, nn.parameter.UninitializedParameter))
+    if count > MAX_PARAMETERS:
+        raise InvalidArgumentError(f"{what} made a network of {count:,} parameters; proxies score networks of at most "
+                                   f"{MAX_PARAMETERS:,}")
+    return model
 
 
 def code_digest(build: Callable[..., Any]) -> str:
@@ -172,11 +191,7 @@ def network_fingerprint(space: SearchSpace, build: Callable[[Arch], nn.Module], 
     rng = np.random.default_rng(0)
     digest = hashlib.sha1()
     for arch in [space.sample(rng) for _ in range(FINGERPRINT_SAMPLE)]:
-        with torch.random.fork_rng():
-            torch.manual_seed(0)
-            model = build(arch)
-        if not isinstance(model, nn.Module):
-            return "not a module"  # score_network names the mistake
+        model = seeded_network(build, arch, space.format(arch))
         digest.update(repr(model).encode())
         for name, parameter in model.named_parameters():
             if isinstance(parameter, nn.parameter.UninitializedParameter):

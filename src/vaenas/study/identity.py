@@ -34,8 +34,20 @@ def study_identity(
         **({"strategy_options": strategy_options} if strategy_options else {}),
         **({"objectives": objectives} if objectives else {}),
         **pruner,
-        **{k: v for k, v in (evaluation or {}).items() if k in EVALUATION_KEYS and v not in (None, {})},
+        **{k: _spelled_one_way(k, v) for k, v in (evaluation or {}).items()
+           if k in EVALUATION_KEYS and v not in (None, {})},
     }
+
+
+CASE_FREE_OPTIONS = ("precision",)
+"""Objective options whose value is a name in any case (BF16 is bf16)."""
+
+
+def _spelled_one_way(key: str, value: Any) -> Any:
+    """`value` as the identity stores it: case-free option names in lower case."""
+    if key != "objective_options" or not isinstance(value, dict):
+        return value
+    return {k: v.strip().lower() if k in CASE_FREE_OPTIONS and isinstance(v, str) else v for k, v in value.items()}
 
 
 def identity_differences(stored: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
@@ -64,7 +76,7 @@ def _same(key: str, stored: dict[str, Any], wanted: dict[str, Any]) -> bool:
         return {**defaults, **(mine or {})} == {**defaults, **(theirs or {})}
     if key == "objectives" and isinstance(mine, list) and isinstance(theirs, dict):
         return mine == list(theirs)  # older command-line journals kept the names alone
-    return mine == theirs
+    return _spelled_one_way(key, mine) == _spelled_one_way(key, theirs)
 
 
 def _declared_defaults(strategy: Any) -> dict[str, Any]:
