@@ -225,3 +225,47 @@ def test_a_study_killed_mid_rung_resumes_to_the_decisions_of_an_uninterrupted_on
             vaenas.create_study(space=cells(), strategy="rs", seed=7, pruner="asha", storage=tmp_path / "killed") as b:
         assert _statuses(a) == _statuses(b)
         assert a.storage.intermediate_values() == b.storage.intermediate_values()
+
+
+@pytest.mark.heavy
+def test_a_pool_study_whose_report_hub_is_killed_mid_trial_finishes(tmp_path, monkeypatch):
+    """SIGKILL of the hub's process while trials report: the driver starts it again from
+    the journal, the workers find it at the same address, no trial is left running and
+    every trial's curve reaches the journal whole."""
+    import threading
+
+    from vaenas.study.executors import local_pool
+
+    managers, start = [], local_pool.HubManager.start
+
+    def watched_start(manager, *args, **kwargs):
+        start(manager, *args, **kwargs)
+        managers.append(manager)
+
+    monkeypatch.setattr(local_pool.HubManager, "start", watched_start)
+    monkeypatch.setenv("VAENAS_TEST_STEP_SECONDS", "0.05")
+
+    def kill_when_reporting():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with sqlite3.connect(tmp_path / "study.db", timeout=5) as db:
+                    if db.execute("SELECT COUNT(*) FROM trials t JOIN intermediate i ON i.number = t.number "
+                                  "WHERE t.status = 'running' AND t.number >= 3").fetchone()[0]:
+                        os.kill(managers[0]._process.pid, signal.SIGKILL)
+                        return
+            except sqlite3.Error:
+                pass
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_when_reporting)
+    killer.start()
+    with vaenas.create_study(space=cells(), strategy="rs", seed=4, pruner="asha", storage=tmp_path) as study:
+        study.optimize(learning_curve, n_trials=12, workers=2)
+        trials, reports = study.trials, study.storage.intermediate_values()
+    killer.join()
+    assert len(managers) >= 2 and managers[0]._process.exitcode == -signal.SIGKILL  # killed, then started again
+    assert len(trials) == 12 and all(t.status in (C, P) for t in trials)
+    for t in trials:
+        last = max(reports[t.number])
+        assert sorted(reports[t.number]) == list(range(1, last + 1))

@@ -95,6 +95,42 @@ def test_ray_workers_prune_through_the_hub_and_the_driver_journals_their_reports
         assert db.execute("SELECT COUNT(*) FROM intermediate").fetchone()[0] >= 8  # every trial reported epoch 1
 
 
+def test_a_ray_study_whose_report_hub_is_killed_mid_trial_finishes(local_ray, tmp_path):
+    """The hub actor killed while trials report: the driver starts it again under its
+    name, workers find it there, and the study finishes with no trial left running and
+    every trial's epochs journaled."""
+    killed = []
+
+    def kill_when_reporting():
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and not killed:
+            try:
+                with sqlite3.connect(tmp_path / "study.db", timeout=5) as db:
+                    reporting = db.execute("SELECT COUNT(*) FROM trials t JOIN intermediate i ON i.number = t.number "
+                                           "WHERE t.status = 'running' AND t.number >= 1").fetchone()[0]
+            except sqlite3.Error:
+                reporting = 0
+            names = [a["name"] for a in ray.util.list_named_actors(all_namespaces=True)
+                     if a["name"].startswith("vaenas-report-hub-")]
+            if reporting and names:
+                ray.kill(ray.get_actor(names[0]), no_restart=True)
+                killed.append(names[0])
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_when_reporting)
+    killer.start()
+    config = StudyConfig(space="macro", objective="classifier", dataset="synthetic", strategy="rs", budget=6,
+                         objective_options={"epochs": 4}, pruner="asha", pruner_options={"reduction_factor": 2})
+    result = ConfiguredStudy(config, tmp_path, executor="ray", workers=2).run()
+    killer.join()
+    statuses = [t[2] for t in rows(tmp_path)]
+    assert killed and result.n_trials == 6 and set(statuses) <= {"complete", "pruned"}
+    with sqlite3.connect(tmp_path / "study.db") as db:
+        epochs = dict(db.execute("SELECT number, COUNT(*) FROM intermediate GROUP BY number").fetchall())
+        last = dict(db.execute("SELECT number, MAX(step) FROM intermediate GROUP BY number").fetchall())
+    assert len(epochs) == 6 and epochs == last  # steps 1..last, none lost with the hub
+
+
 @pytest.mark.parametrize("address, words", [
     ("127.0.0.1:1", "no Ray cluster answers at 127.0.0.1:1"),
     ("not-an-address", "is not host:port"),

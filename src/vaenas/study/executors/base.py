@@ -28,6 +28,9 @@ class Outcome:
     pruned_at: int | None = None
     """The step at which a pruner stopped the trial (its evaluation holds the value
     reported there), None when it ran to the end."""
+    reports: dict[int, float] = field(default_factory=dict)
+    """Every value the trial reported (step -> value): journaled at its end, so that no
+    report is lost where the hub that carries them live was."""
 
 
 def evaluate_arch(
@@ -36,19 +39,23 @@ def evaluate_arch(
     """Evaluates one architecture through a trial handle whose reports go to `reports`,
     turning exceptions and non-finite values into errors and TrialPruned into a pruned
     outcome."""
+    trial: Trial | None = None
     try:
         arch = space.parse(arch_text)
         trial = Trial(number, arch, reports)
         evaluate = objective.evaluate
         evaluation = evaluate(arch, trial) if accepts_trial(evaluate) else evaluate(arch)
     except TrialPruned:
+        assert trial is not None
         if trial.last_step is None:
             return Outcome(number, error="pruned before it reported any value")
         value = trial.intermediate_values[trial.last_step]
-        return Outcome(number, evaluation=Evaluation(value), pruned_at=trial.last_step)
+        return Outcome(number, evaluation=Evaluation(value), pruned_at=trial.last_step,
+                       reports=dict(trial.intermediate_values))
     except Exception as exc:  # a failing evaluation is recorded; the study goes on
-        return Outcome(number, error="".join(traceback.format_exception_only(exc)).strip())
-    return outcome_of(number, evaluation)
+        return Outcome(number, error="".join(traceback.format_exception_only(exc)).strip(),
+                       reports=dict(trial.intermediate_values) if trial else {})
+    return replace(outcome_of(number, evaluation), reports=dict(trial.intermediate_values))
 
 
 def outcome_of(number: int, evaluation: object) -> Outcome:

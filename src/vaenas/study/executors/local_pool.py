@@ -7,14 +7,13 @@ import multiprocessing
 import os
 import queue
 from dataclasses import dataclass
-from multiprocessing.managers import BaseManager
 from multiprocessing.process import BaseProcess
 from typing import Any
 
 from vaenas.objectives.reporting import ReportSink
 from vaenas.study.arguments import check_workers
 from vaenas.study.executors.base import Executor, Outcome, Problem, evaluate_in_worker
-from vaenas.study.executors.report_hub import HubJournal, HubReports, ReportHub, hub_arguments
+from vaenas.study.executors.report_hub import HubJournal, HubManager, HubReports, hub_arguments, serve_hub
 from vaenas.study.executors.worker_lifetime import die_with_parent
 from vaenas.study.trial_reports import TrialReports
 
@@ -46,13 +45,6 @@ class _Worker:
     """The CUDA_VISIBLE_DEVICES it was started with (its replacement gets the same)."""
 
 
-class _HubManager(BaseManager):
-    """Serves the study's ReportHub from a process of its own to the pool's workers."""
-
-
-_HubManager.register("ReportHub", ReportHub)
-
-
 class LocalPoolExecutor(Executor):
     """`workers` spawned processes, each fed through its own queue. With `gpu_slots`
     (one CUDA_VISIBLE_DEVICES per worker, `gpu_slots.pool_slots`) there is a worker per
@@ -65,7 +57,7 @@ class LocalPoolExecutor(Executor):
         slots: list[str | None] = list(gpu_slots)[:workers] if gpu_slots else [None] * workers
         self.problem, self.capacity = problem, len(slots)
         self._context = multiprocessing.get_context("spawn")
-        self._manager: _HubManager | None = None
+        self._manager: HubManager | None = None
         self.reports, self._journal = self._start_hub(reports)
         self._results = self._context.Queue()
         self._workers = [self._start(slot) for slot in slots]
@@ -73,10 +65,19 @@ class LocalPoolExecutor(Executor):
     def _start_hub(self, reports: ReportSink | None) -> tuple[ReportSink | None, HubJournal | None]:
         if not isinstance(reports, TrialReports):
             return reports, None
-        self._manager = _HubManager(ctx=self._context)
-        self._manager.start(die_with_parent)
-        client = HubReports(self._manager.ReportHub(*hub_arguments(reports)), ray_actor=False)  # type: ignore[attr-defined]
-        return client, HubJournal(reports, client)
+        self._serve_hub(reports, address=None)
+        assert self._manager is not None
+        client = HubReports(address=self._manager.address)
+        return client, HubJournal(reports, HubReports(address=self._manager.address),
+                                  restart=lambda: self._serve_hub(reports, client.address))
+
+    def _serve_hub(self, reports: TrialReports, address: Any) -> None:
+        """The hub in a manager process of its own, at `address` (None: a new one; a lost
+        hub's: where its clients look for it again), with what the journal holds."""
+        if isinstance(address, str) and os.path.exists(address):
+            os.unlink(address)  # the lost manager's socket
+        self._manager = HubManager(address=address, ctx=self._context)
+        self._manager.start(serve_hub, hub_arguments(reports))
 
     def _start(self, gpus: str | None) -> _Worker:
         tasks = self._context.Queue()

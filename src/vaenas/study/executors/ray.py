@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import uuid
 from typing import Any
 
 from vaenas.errors import InvalidArgumentError, MissingExtraError
@@ -94,12 +95,19 @@ class RayExecutor(Executor):
         (a lost worker node must not take it along)."""
         if not isinstance(reports, TrialReports):
             return None, None
+        name = f"vaenas-report-hub-{uuid.uuid4().hex}"
+        self._serve_hub(reports, name)
+        return HubReports(actor_name=name), HubJournal(reports, HubReports(actor_name=name),
+                                                       restart=lambda: self._serve_hub(reports, name))
+
+    def _serve_hub(self, reports: TrialReports, name: str) -> None:
+        """The hub actor under `name` (where workers look for it, again after it was
+        lost), with what the journal holds."""
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
         here = NodeAffinitySchedulingStrategy(node_id=self._ray.get_runtime_context().get_node_id(), soft=True)
-        hub = self._ray.remote(num_cpus=0, scheduling_strategy=here)(ReportHub).remote(*hub_arguments(reports))
-        client = HubReports(hub, ray_actor=True)
-        return client, HubJournal(reports, client)
+        self._hub = self._ray.remote(num_cpus=0, scheduling_strategy=here, name=name)(ReportHub).remote(
+            *hub_arguments(reports))
 
     def submit(self, number: int, arch_text: str) -> None:
         if self._journal is not None:
