@@ -2,6 +2,7 @@
 lower ones (spaces < objectives < vae < search < study < reports, dashboard < cli < console)."""
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,30 @@ def test_the_command_line_starts_without_torch():
     code = "import sys, vaenas.cli; print(sorted(m for m in ('torch', 'botorch', 'numpy') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_mistakes_in_plain_numbers_are_answered_before_torch_loads():
+    """A busy laptop takes seconds to load torch: `vaenas search --budget 0` must not wait for it."""
+    for argv in (["--budget", "0"], ["--seed", "-1"], ["--workers", "0"], ["--ray-address", "x", "--executor", "pool"]):
+        code = ("import sys\nfrom vaenas.console import main\n"
+                f"sys.argv = ['vaenas', 'search', *{argv!r}]\n"
+                "try:\n    main()\nexcept SystemExit as exc:\n    print(exc.code, 'torch' in sys.modules)")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert done.stdout.split() == ["2", "False"], (argv, done.stdout, done.stderr)
+
+
+def test_the_library_takes_its_fair_share_of_the_cpus_as_the_command_line_does():
+    """`import vaenas` before torch sizes torch's thread pools to the CPUs no other
+    process keeps busy, with idle threads asleep; a user's own setting stays."""
+    code = ("import os, vaenas, torch; "
+            "print(os.environ['OMP_WAIT_POLICY'], os.environ['OMP_NUM_THREADS'], torch.get_num_threads())")
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**env, "VAENAS_THREADS": "1"})
+    assert done.stdout.split() == ["PASSIVE", "1", "1"]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**env, "VAENAS_THREADS": "1", "OMP_NUM_THREADS": "2"})
+    assert done.stdout.split()[:2] == ["PASSIVE", "2"]
 
 
 def test_no_import_cycles():

@@ -10,7 +10,13 @@ The library in a few names (imported on first use, so that `import vaenas` stays
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any
+
+from vaenas.cpu_share import apply_to_environment
+
+if "torch" not in sys.modules:  # the library, like the command line, computes on its fair share of the
+    apply_to_environment()  # CPUs (torch sizes its thread pools when it loads; a user who loaded it first chose)
 
 if TYPE_CHECKING:
     from vaenas.objectives import Evaluation

@@ -3,8 +3,9 @@ affinity and its cgroup's quota) less those other processes keep busy when it st
 
 Torch starts one thread per core whatever else runs; beside a busy process on 2 cores two
 spinning threads fight for one free core and slow far beyond their share (a search took
-minutes instead of seconds). The command line sizes torch with this before torch loads
-(`apply_to_environment`), and lets waiting threads sleep instead of spin."""
+minutes instead of seconds). `import vaenas` and the command line size torch with this
+before torch loads (`apply_to_environment`), and let waiting threads sleep instead of
+spin; worker processes inherit it, and run one torch thread per trial."""
 
 from __future__ import annotations
 

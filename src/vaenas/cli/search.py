@@ -92,10 +92,17 @@ def search(
     """Search a space; rerunning the same command on the same --out resumes the study.
     Writes OUT/study.db, OUT/results.json, OUT/best_arch.json and, for trained
     objectives, OUT/best_model.pt (reload it with vaenas.load_model)."""
+    from vaenas.study.arguments import check_count, check_seed, check_workers
+
+    check_count("budget", budget)  # mistakes in plain numbers are answered before torch loads
+    check_seed(seed)
+    check_workers(workers)
+    if ray_address and executor not in (None, "ray"):
+        raise InvalidArgumentError("--ray-address goes with --executor ray")
+
     from vaenas.objectives import OBJECTIVES
     from vaenas.search.options import parse_option
     from vaenas.study import ConfiguredStudy, StudyConfig
-    from vaenas.study.arguments import check_workers
     from vaenas.study.executors.registry import default_executor
     from vaenas.study.storages.folder import check_can_write
 
@@ -116,9 +123,6 @@ def search(
     if out is None:
         out = Path("runs") / "-".join([*study_label(config), strategy, f"seed{seed}"])
     check_can_write(out)  # before a VAE is pretrained
-    check_workers(workers)
-    if ray_address and executor not in (None, "ray"):
-        raise InvalidArgumentError("--ray-address goes with --executor ray")
     executor = executor or ("ray" if ray_address else "pool" if gpus_per_trial else default_executor(workers))
     with progress_bars() as progress, saved_on_interrupt(f"the study in {out} is saved; run the same command to resume it"):
         study = ConfiguredStudy(
