@@ -51,14 +51,16 @@ def dashboard(folder: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[str]
 
 
 @contextmanager
-def chromium(width: int = 1400, height: int = 1500) -> Iterator[Any]:
-    """A headless Chromium that keeps its console messages (`driver.get_log("browser")`)."""
+def chromium(width: int = 1400, height: int = 1500, extra: tuple[str, ...] = ()) -> Iterator[Any]:
+    """A headless Chromium that keeps its console messages (`driver.get_log("browser")`);
+    `extra`: more command-line switches (e.g. --host-resolver-rules)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}"):
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}",
+                     *extra):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)

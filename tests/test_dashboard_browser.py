@@ -154,3 +154,20 @@ def test_a_study_of_two_objectives_shows_its_pareto_front(tmp_path):
         drawn = page.execute_script("return document.getElementById('pareto-plot').data.map(t => t.x.length)")
         assert drawn[0] == len(complete) and 1 <= drawn[1] < drawn[0]
         assert console_errors(page) == []
+
+
+def test_a_page_of_another_name_that_resolves_here_reads_nothing(tmp_path):
+    """DNS rebinding: a name of another site made to resolve to 127.0.0.1 (Chromium's
+    --host-resolver-rules) loads neither the page nor the API."""
+    with vaenas.create_study(space=vaenas.spaces.CellSpace(n_nodes=3, ops=["a", "b"]), strategy="rs",
+                             storage=tmp_path) as study:
+        study.optimize(lambda arch: 1.0, n_trials=3)
+    with dashboard(tmp_path) as (_, url):
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        with chromium(extra=("--host-resolver-rules=MAP rebind.test 127.0.0.1",)) as page:
+            page.get(f"http://127.0.0.1:{port}/api/state")
+            assert '"n_trials":3' in page.find_element("tag name", "body").text  # its own name: answered
+            for route in ("", "api/state", "api/trials?since=0"):
+                page.get(f"http://rebind.test:{port}/{route}")
+                text = page.find_element("tag name", "body").text
+                assert "answers requests to" in text and "n_trials" not in text and '"arch"' not in text, route

@@ -74,6 +74,8 @@ class LocalPoolExecutor(Executor):
     def _serve_hub(self, reports: TrialReports, address: Any) -> None:
         """The hub in a manager process of its own, at `address` (None: a new one; a lost
         hub's: where its clients look for it again), with what the journal holds."""
+        if self._manager is not None:
+            self._manager.shutdown()  # the lost one, before another takes its address
         if isinstance(address, str) and os.path.exists(address):
             os.unlink(address)  # the lost manager's socket
         self._manager = HubManager(address=address, ctx=self._context)
