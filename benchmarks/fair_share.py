@@ -39,8 +39,8 @@ AS_BEFORE = {"OMP_NUM_THREADS": str(os.cpu_count()), "OMP_WAIT_POLICY": "ACTIVE"
 
 
 README = Path(__file__).parents[1] / "README.md"
-LOADS = (("idle", 0, {}), ("one busy, as before", 1, AS_BEFORE), ("one busy, fair share", 1, {}),
-         ("two busy, fair share", 2, {}))
+LOADS = (("idle", 0, {}), ("idle, threads asleep", 0, {"OMP_WAIT_POLICY": "PASSIVE"}),
+         ("one busy, as before", 1, AS_BEFORE), ("one busy, fair share", 1, {}), ("two busy, fair share", 2, {}))
 """(label, busy processes, environment) of each timed run."""
 
 
@@ -123,7 +123,9 @@ def write_page(result: Path, page: Path) -> None:
              "`vaenas pretrain --space macro` (46,656 CNNs), each run once idle, then beside Python processes "
              "spinning on the 2 cores: with torch sized as before (a thread per core, spinning while it waits) "
              "and with the fair share vaenas applies (`vaenas.cpu_share`: the CPUs no other process keeps busy, "
-             "idle threads asleep; `VAENAS_THREADS=N` chooses). VAE training keeps 2 threads whatever the share "
+             "and idle threads asleep where other processes are busy at start; `VAENAS_THREADS=N` chooses). "
+             "The second column keeps idle threads asleep on the idle machine too (what vaenas did before "
+             "it decided by the load). VAE training keeps 2 threads whatever the share "
              "(a cached VAE must not depend on which process trained it; docs/reliability.md). Single runs: "
              "differences of a few seconds are noise.", "",
              "| job | " + " | ".join(f"{label} (s)" for label in labels) + " |", "|---|" + "---|" * len(labels)]

@@ -4,8 +4,9 @@ affinity and its cgroup's quota) less those other processes keep busy when it st
 Torch starts one thread per core whatever else runs; beside a busy process on 2 cores two
 spinning threads fight for one free core and slow far beyond their share (a search took
 minutes instead of seconds). `import vaenas` and the command line size torch with this
-before torch loads (`apply_to_environment`), and let waiting threads sleep instead of
-spin; worker processes inherit it, and run one torch thread per trial."""
+before torch loads (`apply_to_environment`), and, where others are busy, let waiting
+threads sleep instead of spin; worker processes inherit it, and run one torch thread
+per trial."""
 
 from __future__ import annotations
 
@@ -53,22 +54,35 @@ def busy_elsewhere() -> int:
     return 0
 
 
-def fair_threads() -> int:
+def fair_threads(busy: int | None = None) -> int:
     """$VAENAS_THREADS when set, else the usable CPUs that no other process keeps busy
-    (at least one)."""
+    (`busy`: those processes, read now where not given; at least one thread)."""
     chosen = os.environ.get(THREADS_VARIABLE, "").strip()
     if chosen.isdigit() and int(chosen) > 0:
         return int(chosen)
     cpus = usable_cpus()
-    return max(1, cpus - min(busy_elsewhere(), cpus - 1))
+    busy = busy_elsewhere() if busy is None else busy
+    return max(1, cpus - min(busy, cpus - 1))
+
+
+def wait_policy(busy: int) -> str | None:
+    """How torch's idle OpenMP threads wait: asleep (PASSIVE) where other processes are
+    busy, so that they never spin on a core another process needs; else OpenMP's own
+    short spin, which is faster on an idle machine (docs/results/fair-share.md: the
+    README's Python example and a search, idle, spinning against asleep)."""
+    return "PASSIVE" if busy > 0 else None
 
 
 def apply_to_environment() -> int:
     """Sizes the thread pools of torch and NumPy's BLAS (which read these variables when
     they load) to `fair_threads()`, unless the user set them, and lets idle OpenMP
-    threads sleep; returns the count. Call it before torch is imported."""
-    threads = fair_threads()
+    threads sleep where other processes are busy; returns the count. Call it before
+    torch is imported."""
+    busy = busy_elsewhere()
+    threads = fair_threads(busy)
     for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(variable, str(threads))
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    policy = wait_policy(busy)
+    if policy is not None:
+        os.environ.setdefault("OMP_WAIT_POLICY", policy)
     return threads
