@@ -1,8 +1,8 @@
 """Seconds of a search, of the README's Python example, and of two VAE pretrainings on an
 idle machine and beside busy processes, with torch sized as it always was (a thread per
 core, spinning while it waits) and as vaenas now sizes it (vaenas.cpu_share: the CPUs no
-other process keeps busy, idle threads asleep; the command line and `import vaenas`
-alike), in one run.
+other process keeps busy, idle threads asleep where others are busy; the command line
+and `import vaenas` alike), in one run.
 
     python benchmarks/fair_share.py [--budget 100] [--jobs search,example,...] [--out docs/results/data/fair-share.json]
 

@@ -71,7 +71,7 @@ class NetworkProxies:
 
     @cached_property
     def networks(self) -> str:
-        return network_fingerprint(self.space, self.build, self.in_shape)
+        return network_fingerprint(self.space, self.build)
 
     def cache_key(self, proxy: str) -> str:
         settings = {"space": self.space.name, "definition": self.space.definition(), "in_shape": self.in_shape,
@@ -184,7 +184,7 @@ def code_digest(build: Callable[..., Any]) -> str:
     return hashlib.sha1("\n".join(sources).encode()).hexdigest()[:12]
 
 
-def network_fingerprint(space: SearchSpace, build: Callable[[Arch], nn.Module], in_shape: tuple[int, ...]) -> str:
+def network_fingerprint(space: SearchSpace, build: Callable[[Arch], nn.Module]) -> str:
     """What `build` makes, as a digest of the modules, parameter shapes and seeded initial
     values of a fixed sample of its networks: two functions of the same source that close
     over different settings (a width table) make different networks, so different keys."""

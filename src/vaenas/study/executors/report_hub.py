@@ -167,14 +167,12 @@ class HubJournal:
 
     def __init__(self, reports: TrialReports, hub: HubReports, restart: Callable[[], None]) -> None:
         self.reports, self.hub, self.restart = reports, hub, restart
-        self.restarts = 0
 
     def _call(self, method: str, *args: Any) -> Any:
         try:
             return self.hub.call(method, *args)
         except HubLost:  # its replacement knows the running trials as running: so does the journal
             self.restart()
-            self.restarts += 1
             return self.hub.call(method, *args)
 
     def start(self, number: int) -> None:
