@@ -62,7 +62,7 @@ def test_search_prints_the_result_table_and_resumes(tmp_path):
         (["search", "--space", "nb999"], "unknown space 'nb999'; choose one of: macro, nb201, nbgraph"),
         (["search", "--dataset", "svhn"], "choose one of: cifar10, cifar100, imagenet16-120"),
         (["search", "--strategy", "xx"], "unknown strategy 'xx'; choose one of: bananas, bo, bo-retrain, grad, ls, mobo, nsga2, optuna-gp, optuna-tpe, re, rl, rs"),
-        (["search", "--budget", "0"], "budget must be at least 1"),
+        (["search", "--budget", "0"], "budget must be a whole number of at least 1"),
         (["compare", "--seeds", "0"], "seeds must be at least 1"),
         (["compare", "--strategies", "rs,zz"], "unknown strategy 'zz'"),
         (["compare", "--first-seed", "-1"], "first seed must be at least 0"),
