@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -25,17 +24,12 @@ def dashboard(
     latent map) read-only from its journal, while a search writes it. Ctrl-C stops it."""
     from vaenas.dashboard.server import serve
 
-    signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops it as Ctrl-C does, saying so
     try:
         serve(out, host, port, announce=lambda url: console.print(f"dashboard of {out} at {url} (Ctrl-C stops it)",
                                                                   highlight=False, soft_wrap=True))
-    except KeyboardInterrupt:
-        pass  # Ctrl-C before uvicorn took the signal over; after, uvicorn stops and returns
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (console.py raises Terminated): uvicorn stops, then re-raises
+        pass
     console.print("dashboard stopped", highlight=False)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)  # now, whatever a request's thread still does (Python would wait for it)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt

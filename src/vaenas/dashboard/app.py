@@ -36,8 +36,8 @@ from vaenas.dashboard.drawing import drawing
 from vaenas.dashboard.folder_view import (
     FolderProblem,
     StudyWatch,
-    arch_of,
     compare_state,
+    config_and_arch,
     config_of,
     folder_kind,
     within,
@@ -103,7 +103,7 @@ def make_app(out: Path, names: Iterable[str] = LOOPBACK_NAMES) -> Starlette:
         another space is drawn in the new one); each space is built once, in a thread of
         its own, and a request waits DRAW_SECONDS for it at most."""
         path, number = folder(request), _whole(request, "number", None)
-        config, text = await asyncio.to_thread(lambda: (config_of(path, out), arch_of(path, out, number)))
+        config, text = await asyncio.to_thread(config_and_arch, path, out, number)
         key = json.dumps([config.get("space"), config.get("space_definition")], sort_keys=True, default=str)
         if key not in spaces:
             spaces[key] = asyncio.wrap_future(_in_daemon_thread(_space_of, config))

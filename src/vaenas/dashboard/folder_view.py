@@ -166,11 +166,12 @@ def trial_row(trial: TrialRecord, reports: dict[int, float]) -> dict[str, Any]:
             "duration": duration, "reason": reason, "reports": [[step, reports[step]] for step in sorted(reports)]}
 
 
-def arch_of(path: Path, root: Path, number: int) -> str:
-    found = _read(path, root, lambda j: j.trials(number)[:1])
+def config_and_arch(path: Path, root: Path, number: int) -> tuple[dict[str, Any], str]:
+    """The study's configuration and trial `number`'s architecture, in one read."""
+    config, found = _read(path, root, lambda j: (j.stored_config(), j.trials(number)[:1]))
     if not found or found[0].number != number:
         raise FolderProblem(f"the study has no trial {number}", 404)
-    return str(found[0].arch)
+    return dict(config), str(found[0].arch)
 
 
 def config_of(path: Path, root: Path) -> dict[str, Any]:

@@ -85,9 +85,8 @@ class NetworkProxies:
         if proxy not in proxies.DATA_FREE:
             raise InvalidArgumentError(f"a warm start computes data-free proxies: {', '.join(proxies.DATA_FREE)}; "
                                        f"got {proxy!r}")
-        path, cache_key = self.cache_file(proxy), self.cache_key(proxy)
-        if proxy not in self._known:
-            self._known[proxy] = read_cache(path, cache_key)
+        if proxy not in self._known:  # the file is read once; later asks find every score here
+            self._known[proxy] = read_cache(self.cache_file(proxy), self.cache_key(proxy))
         cached = self._known[proxy]
         keys = [self.space.key(arch) for arch in archs]
         missing = [(key, arch) for key, arch in zip(keys, archs) if key not in cached]
@@ -99,7 +98,7 @@ class NetworkProxies:
                     self.progress(done, len(missing))
         finally:  # what was computed before an interruption is kept
             if missing:
-                write_json_atomic(path, cache_payload(cache_key, cached))
+                write_json_atomic(self.cache_file(proxy), cache_payload(self.cache_key(proxy), cached))
         return [cached[key] for key in keys]
 
     def _compute(self, named: list[tuple[str, Arch]], proxy: str) -> Iterator[float]:

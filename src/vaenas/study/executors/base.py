@@ -44,18 +44,15 @@ def evaluate_arch(
         arch = space.parse(arch_text)
         trial = Trial(number, arch, reports)
         evaluate = objective.evaluate
-        evaluation = evaluate(arch, trial) if accepts_trial(evaluate) else evaluate(arch)
+        outcome = outcome_of(number, evaluate(arch, trial) if accepts_trial(evaluate) else evaluate(arch))
     except TrialPruned:
         assert trial is not None
-        if trial.last_step is None:
-            return Outcome(number, error="pruned before it reported any value")
-        value = trial.intermediate_values[trial.last_step]
-        return Outcome(number, evaluation=Evaluation(value), pruned_at=trial.last_step,
-                       reports=dict(trial.intermediate_values))
+        step = trial.last_step
+        outcome = (Outcome(number, error="pruned before it reported any value") if step is None else
+                   Outcome(number, evaluation=Evaluation(trial.intermediate_values[step]), pruned_at=step))
     except Exception as exc:  # a failing evaluation is recorded; the study goes on
-        return Outcome(number, error="".join(traceback.format_exception_only(exc)).strip(),
-                       reports=dict(trial.intermediate_values) if trial else {})
-    return replace(outcome_of(number, evaluation), reports=dict(trial.intermediate_values))
+        outcome = Outcome(number, error="".join(traceback.format_exception_only(exc)).strip())
+    return outcome if trial is None else replace(outcome, reports=dict(trial.intermediate_values))
 
 
 def outcome_of(number: int, evaluation: object) -> Outcome:

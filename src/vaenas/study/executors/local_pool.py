@@ -65,21 +65,21 @@ class LocalPoolExecutor(Executor):
     def _start_hub(self, reports: ReportSink | None) -> tuple[ReportSink | None, HubJournal | None]:
         if not isinstance(reports, TrialReports):
             return reports, None
-        self._serve_hub(reports, address=None)
-        assert self._manager is not None
-        client = HubReports(address=self._manager.address)
-        return client, HubJournal(reports, HubReports(address=self._manager.address),
-                                  restart=lambda: self._serve_hub(reports, client.address))
+        address = self._serve_hub(reports, address=None)
+        return HubReports(address=address), HubJournal(reports, HubReports(address=address),
+                                                       restart=lambda: self._serve_hub(reports, address))
 
-    def _serve_hub(self, reports: TrialReports, address: Any) -> None:
+    def _serve_hub(self, reports: TrialReports, address: Any) -> Any:
         """The hub in a manager process of its own, at `address` (None: a new one; a lost
-        hub's: where its clients look for it again), with what the journal holds."""
+        hub's: where its clients look for it again), with what the journal holds; returns
+        the address."""
         if self._manager is not None:
             self._manager.shutdown()  # the lost one, before another takes its address
         if isinstance(address, str) and os.path.exists(address):
             os.unlink(address)  # the lost manager's socket
         self._manager = HubManager(address=address, ctx=self._context)
         self._manager.start(serve_hub, hub_arguments(reports))
+        return self._manager.address
 
     def _start(self, gpus: str | None) -> _Worker:
         tasks = self._context.Queue()
