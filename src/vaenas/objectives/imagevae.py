@@ -29,6 +29,10 @@ class ImageVAEObjective(TrainedObjective):
         super().__init__(dataset, **options)
         self.latent_dim = latent_dim
 
+    def resolve_augment(self, augment: str) -> str:
+        """`auto`: none, since a VAE's target is its input as it is."""
+        return "none" if augment == "auto" else augment
+
     def build(self, arch: MacroArch) -> nn.Module:
         return ConvImageVAE(arch, self.data.shape, self.latent_dim)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+import copy
 from typing import Any, ClassVar
 
 import torch
@@ -11,7 +12,8 @@ from torch import nn
 from vaenas.errors import InvalidArgumentError
 from vaenas.objectives.base import Evaluation, Objective
 from vaenas.objectives.device import Placement, placement, resolve_device, resolve_precision
-from vaenas.objectives.image_data import ImageData, load_image_data
+from vaenas.objectives.image_data import UNFLIPPABLE, ImageData, load_image_data
+from vaenas.objectives.recipe import Recipe
 from vaenas.objectives.networks import count_flops, count_parameters
 from vaenas.objectives.reporting import Trial, TrialPruned
 from vaenas.objectives.trained_model import TrainedModel
@@ -34,14 +36,17 @@ class TrainedObjective(Objective):
 
     def __init__(
         self, dataset: str = default_dataset, epochs: int = 2, subset: int | None = None,
-        batch_size: int = 128, lr: float = 1e-3, seed: int = 0, data: ImageData | None = None,
+        batch_size: int | None = None, lr: float | None = None, seed: int = 0, data: ImageData | None = None,
         device: str = "auto", precision: str = "auto", image_size: int = 32, data_seed: int = 0,
+        optimizer: str = "adamw", weight_decay: float | None = None, label_smoothing: float = 0.1,
+        augment: str = "auto", min_steps: int = 600,
     ) -> None:
-        """`dataset` is a spec (digits, synthetic, cifar10:PATH, folder:DIR); `data`
+        """`dataset` is a spec (digits, mnist5k, synthetic, cifar10:PATH, folder:DIR); `data`
         replaces it with images already in memory (`ImageData.from_arrays`). `device`
         (auto, cpu, cuda, cuda:N, mps) and `precision` (auto, fp32, bf16, fp16) are
         resolved where the objective evaluates (a worker process sees its own GPU).
-        `image_size` and `data_seed` (its validation split) are a folder's."""
+        `image_size` is a folder's; `data_seed` fixes the splits, apart from `seed`.
+        The rest is the training recipe (recipe.py): None is its default for the data size."""
         resolve_precision(precision, resolve_device(device))  # one line now, not in a worker
         self.device, self.precision = device.strip().lower(), precision.strip().lower()  # BF16 is bf16 on resume
         self._place: Placement | None = None
@@ -49,8 +54,10 @@ class TrainedObjective(Objective):
             raise InvalidArgumentError(f"epochs must be at least 1, got {epochs}")
         if subset is not None and subset < 1:
             raise InvalidArgumentError(f"subset must be at least 1 image, got {subset}")
-        self.dataset, self.epochs, self.batch_size, self.lr, self.seed = dataset, epochs, batch_size, lr, seed
+        self.dataset, self.epochs, self.seed = dataset, epochs, seed
         self.data: ImageData = data if data is not None else load_image_data(dataset, seed, image_size, data_seed)
+        self.recipe = Recipe(optimizer.strip().lower(), lr, weight_decay, label_smoothing,
+                             self.resolve_augment(augment.strip().lower()), batch_size, min_steps)
         n = len(self.data.train_x) if subset is None else min(subset, len(self.data.train_x))
         self.train_x = torch.as_tensor(self.data.train_x[:n])
         self.train_y = torch.as_tensor(self.data.train_y[:n])
@@ -64,7 +71,7 @@ class TrainedObjective(Objective):
         torch.manual_seed(self.seed)
         model = self.build(arch)
         stats = train(
-            model, self.loss, self.train_x, self.train_y, self.epochs, self.batch_size, self.lr, self.seed,
+            model, self.loss, self.train_x, self.train_y, self.epochs, self.recipe, self.seed,
             on_epoch=None if trial is None else lambda epoch: self._report(model, trial, epoch), place=self.place,
         )
         value, extra = self.score(model)
@@ -73,6 +80,8 @@ class TrainedObjective(Objective):
             "params": count_parameters(model),
             "flops": count_flops(model, shape),
             "epochs": self.epochs,
+            "passes": stats.passes,
+            "steps": stats.steps,
             "train_seconds": round(stats.seconds, 3),
             "images_per_second": round(stats.images_per_second, 1),
             **extra,
@@ -80,6 +89,28 @@ class TrainedObjective(Objective):
         weights = {name: tensor.detach().cpu() for name, tensor in model.state_dict().items()}  # loads anywhere
         artifact = TrainedModel(self.kind, tuple(arch), shape, self.settings(), weights)
         return Evaluation(value=value, cost=stats.seconds, metrics=metrics, artifact=artifact)
+
+    def resolve_augment(self, augment: str) -> str:
+        """`auto`: crops and flips, or crops alone for digits (a flipped 2 is no digit)."""
+        if augment != "auto":
+            return augment
+        return "crop" if self.data.name in UNFLIPPABLE else "standard"
+
+    def retrained(self) -> TrainedObjective:
+        """This objective for the final training: it trains on training and validation
+        images together and scores the test split, which no search saw. Raises when the
+        data has no test split."""
+        if self.data.test_x is None or self.data.test_y is None:
+            raise InvalidArgumentError(f"data set {self.data.name} has no test split to report a final training on")
+        final = copy.copy(self)
+        final.train_x = torch.cat([self.train_x, self.val_x])
+        final.train_y = torch.cat([self.train_y, self.val_y])
+        final.val_x, final.val_y = torch.as_tensor(self.data.test_x), torch.as_tensor(self.data.test_y)
+        final.scored_split = "test"
+        return final
+
+    scored_split = "validation"
+    """Which split `evaluate`'s value is measured on."""
 
     @property
     def place(self) -> Placement:

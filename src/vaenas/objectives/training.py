@@ -1,5 +1,6 @@
-"""The one training loop that the trained objectives share, kept lean so that its
-throughput matches a hand-written PyTorch loop (benchmarks/training_overhead.py)."""
+"""The one training loop that the trained objectives share (its recipe: recipe.py), kept
+lean so that its throughput matches a hand-written PyTorch loop
+(benchmarks/training_overhead.py, benchmarks/training_recipe.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from torch import nn
 
 from vaenas.errors import VaenasError
 from vaenas.objectives.device import Placement
+from vaenas.objectives.recipe import Recipe, augment_batch
 
 CPU_FP32 = Placement(torch.device("cpu"), "fp32")
 
@@ -26,6 +28,8 @@ class TrainStats:
     seconds: float
     images: int
     final_loss: float
+    steps: int = 0
+    passes: int = 0
 
     @property
     def images_per_second(self) -> float:
@@ -38,48 +42,56 @@ def train(
     x: torch.Tensor,
     y: torch.Tensor,
     epochs: int,
-    batch_size: int = 128,
-    lr: float = 1e-3,
+    recipe: Recipe = Recipe(),
     seed: int = 0,
     on_epoch: Callable[[int], None] | None = None,
     place: Placement = CPU_FP32,
 ) -> TrainStats:
-    """Adam over shuffled mini-batches on `place`'s device and precision (autocast, and a
-    gradient scaler for fp16); `model` is moved there, and the data too where it fits
-    (`Placement.data_device`), so batches are cut on the device. Raises DivergedError on a non-finite loss.
-    `on_epoch(epoch)` runs after each epoch (from 1), e.g. to validate and report; it may
-    raise to stop training (a pruned trial)."""
+    """`recipe` (optimizer, one-cycle schedule over the whole training, augmentation,
+    batch size, passes per epoch) over shuffled mini-batches on `place`'s device and
+    precision (autocast, and a gradient scaler for fp16); `model` is moved there, and the
+    data too where it fits (`Placement.data_device`), so batches are cut and augmented on
+    the device. Raises DivergedError on a non-finite loss. `on_epoch(epoch)` runs after
+    each epoch (from 1), e.g. to validate and report; it may raise to stop training (a
+    pruned trial)."""
     generator = torch.Generator().manual_seed(seed)
     model.to(place.device)
     home = place.data_device(x.nbytes + y.nbytes)
     x, y = x.to(home), y.to(home)  # too big for the GPU: batches are copied one by one (_on)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    batch_size, passes = recipe.batch_for(len(x)), recipe.passes_per_epoch(len(x), epochs)
+    steps = epochs * passes * math.ceil(len(x) / batch_size)
+    optimizer = recipe.make_optimizer(model)
+    schedule = recipe.make_schedule(optimizer, steps)
     scaler = place.scaler()
     model.train()
     started = time.perf_counter()
     loss = torch.tensor(0.0)
     for epoch in range(epochs):
-        order = torch.randperm(len(x), generator=generator).to(home)
-        for start in range(0, len(x), batch_size):
-            index = order[start : start + batch_size]
-            xb, yb = _on(x[index], place.device), _on(y[index], place.device)
-            with place.autocast():
-                loss = loss_fn(model, xb, yb)
-            optimizer.zero_grad(set_to_none=True)
-            if scaler is None:
-                loss.backward()
-                optimizer.step()
-            else:
-                scaler.scale(loss).backward()
-                scaler.step(optimizer)
-                scaler.update()
+        for _ in range(passes):
+            order = torch.randperm(len(x), generator=generator).to(home)
+            for start in range(0, len(x), batch_size):
+                index = order[start : start + batch_size]
+                xb, yb = _on(x[index], place.device), _on(y[index], place.device)
+                xb = augment_batch(xb, recipe.augment, generator)
+                with place.autocast():
+                    loss = loss_fn(model, xb, yb)
+                optimizer.zero_grad(set_to_none=True)
+                if scaler is None:
+                    loss.backward()
+                    optimizer.step()
+                else:
+                    scaler.scale(loss).backward()
+                    scaler.step(optimizer)
+                    scaler.update()
+                schedule.step()
         if not math.isfinite(loss.item()):
             raise DivergedError(f"training diverged: loss became {loss.item()}")
         if on_epoch is not None:
             on_epoch(epoch + 1)
             model.train()
     model.eval()
-    return TrainStats(time.perf_counter() - started, epochs * len(x), float(loss.item()))
+    return TrainStats(time.perf_counter() - started, epochs * passes * len(x), float(loss.item()), steps,
+                      epochs * passes)
 
 
 def _on(batch: torch.Tensor, device: torch.device) -> torch.Tensor:
