@@ -72,7 +72,7 @@ def test_bf16_autocast_on_the_cpu_trains_and_reports(tmp_path):
 def test_a_folder_of_images_trains_end_to_end_and_retrains_its_best(tmp_path):
     folder = image_folder(tmp_path / "images")
     data = load_image_folder(folder, image_size=16, data_seed=3)
-    assert data.shape == (3, 16, 16) and data.n_classes == 3 and len(data.train_x) + len(data.val_x) == 24
+    assert data.shape == (3, 16, 16) and data.n_classes == 3 and len(data.train_x) + len(data.val_x) + len(data.test_x) == 24
     train = np.concatenate([data.train_x, data.val_x])
     assert np.allclose(data.mean, data.train_x.mean(axis=(0, 2, 3)), atol=1e-5)  # the training split's statistics
     assert not np.allclose(data.mean, train.mean(axis=(0, 2, 3)), atol=1e-7)
@@ -89,7 +89,6 @@ def test_a_folder_of_images_trains_end_to_end_and_retrains_its_best(tmp_path):
 
 
 @pytest.mark.parametrize("damage, message", [
-    (lambda root: (root / "cat" / "notes.txt").write_text("hello"), "notes.txt is not an image"),
     (lambda root: (root / "dog" / "3.png").write_bytes(b"not a png"), "3.png is not a readable image"),
     (lambda root: (root / "empty").mkdir(), "holds no image"),
 ])
@@ -101,6 +100,14 @@ def test_a_bad_file_or_class_in_the_folder_is_one_line_naming_it(tmp_path, damag
     result = runner.invoke(app, ["search", "--space", "macro", "--objective", "classifier", "--data", f"folder:{folder}",
                                  "--budget", "2", "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
+
+
+def test_a_stray_text_file_is_skipped_with_a_warning_naming_it(tmp_path):
+    folder = image_folder(tmp_path / "images", per_class=3)
+    (folder / "cat" / "notes.txt").write_text("hello")
+    with pytest.warns(UserWarning, match=r"skipped 1 file\(s\) that are not images: .*notes.txt"):
+        data = load_image_folder(folder)
+    assert len(data.train_x) + len(data.val_x) + len(data.test_x) == 9  # every image, not the text
 
 
 def test_a_folder_of_one_class_is_refused(tmp_path):

@@ -97,11 +97,13 @@ def test_cifar10_folder_in_the_official_format(tmp_path):
     _write_cifar(tmp_path)
     data = load_image_data(f"cifar10:{tmp_path}", seed=0)
     assert data.shape == (3, 32, 32) and data.n_classes == 10
-    assert len(data.train_x) == 90 and len(data.val_x) == 10 and len(data.test_x) == 20
+    assert len(data.train_x) + len(data.val_x) == 100 and len(data.test_x) == 20  # the official test batch
+    assert np.array_equal(np.unique(data.val_y), np.unique(np.concatenate([data.train_y, data.val_y])))  # stratified
     assert data.mean == CIFAR10_MEAN and data.std == CIFAR10_STD
     assert 0.0 <= data.train_x.min() and data.train_x.max() <= 1.0
-    other = load_image_data(f"cifar10:{tmp_path}", seed=1)
-    assert not np.array_equal(other.val_y, data.val_y) or not np.array_equal(other.val_x, data.val_x)
+    assert np.array_equal(load_image_data(f"cifar10:{tmp_path}", seed=1).val_x, data.val_x)  # the training seed
+    other = load_image_data(f"cifar10:{tmp_path}", seed=0, data_seed=1)  # leaves the split; the data seed moves it
+    assert not np.array_equal(other.val_x, data.val_x)
 
 
 def test_missing_or_corrupt_cifar10_names_the_files(tmp_path):

@@ -50,7 +50,7 @@ class Recipe:
             raise InvalidArgumentError(f"optimizer must be one of {', '.join(OPTIMIZERS)}, got {self.optimizer!r}")
         if self.augment not in AUGMENTATIONS:
             raise InvalidArgumentError(f"augment must be one of {', '.join(AUGMENTATIONS)}, got {self.augment!r}")
-        for name, value, low, high in (("lr", self.lr, 0.0, 10.0), ("weight_decay", self.weight_decay, 0.0, 10.0),
+        for name, value, low, high in (("lr", self.lr, 0.0, 1e9), ("weight_decay", self.weight_decay, 0.0, 10.0),
                                        ("label_smoothing", self.label_smoothing, 0.0, 0.99),
                                        ("warmup", self.warmup, 0.0, 0.99)):
             if value is not None and (isinstance(value, bool) or not low <= value <= high
