@@ -36,8 +36,6 @@ def load_image_folder(root: Path, image_size: int = 32, data_seed: int = 0) -> I
     image's (notes.txt, Thumbs.db) is skipped with one warning naming it, as torchvision
     skips it; an image that does not decode, or a class without images, is one line
     naming it."""
-    from PIL import Image, UnidentifiedImageError
-
     if isinstance(image_size, bool) or not isinstance(image_size, int) or not 4 <= image_size <= 1024:
         raise DataError(f"image size must be a whole number from 4 to 1024, got {image_size!r}")
     root = Path(root)
@@ -51,16 +49,7 @@ def load_image_folder(root: Path, image_size: int = 32, data_seed: int = 0) -> I
             raise DataError(f"class folder {root / name} holds no image ({', '.join(IMAGE_EXTENSIONS)}); put its "
                             "images there or remove it")
         for path in files:
-            try:
-                with Image.open(path) as opened:
-                    grey = opened.mode in ("1", "L", "I", "I;16", "F")
-                    picture = opened.convert("L" if grey else "RGB").resize((image_size, image_size),
-                                                                            Image.Resampling.BILINEAR)
-            except Image.DecompressionBombError:
-                raise DataError(f"{path} would decode to more than {2 * (Image.MAX_IMAGE_PIXELS or 0):,} pixels (a "
-                                "decompression bomb or a huge image); resize it or remove it") from None
-            except (UnidentifiedImageError, OSError, ValueError) as exc:
-                raise DataError(f"{path} is not a readable image ({type(exc).__name__}); replace or remove it") from None
+            picture = resized(open_picture(path), (image_size, image_size))
             modes.add(picture.mode)
             images.append(picture)
             labels.append(label)
@@ -69,10 +58,45 @@ def load_image_folder(root: Path, image_size: int = 32, data_seed: int = 0) -> I
         warnings.warn(f"skipped {len(skipped)} file(s) that are not images: {', '.join(map(str, skipped[:3]))}{more}",
                       stacklevel=2)
     channels = 1 if modes == {"L"} else 3
-    x = np.stack([np.asarray(p.convert("L" if channels == 1 else "RGB"), dtype=np.float32) / 255.0 for p in images])
-    x = x[:, None] if channels == 1 else x.transpose(0, 3, 1, 2)
+    x = np.stack([as_array(p, channels) for p in images])
     return split_normalised(f"folder:{root}", x, np.asarray(labels, dtype=np.int64), len(names), data_seed,
                             tuple(names))
+
+
+def open_picture(path: Path):  # -> PIL.Image.Image
+    """The decoded image at `path`, or one line saying why it is not one."""
+    from PIL import Image, UnidentifiedImageError
+
+    if not path.is_file():
+        raise DataError(f"image {path} does not exist or is not a file")
+    try:
+        with Image.open(path) as opened:
+            opened.load()
+            return opened.copy()
+    except Image.DecompressionBombError:
+        raise DataError(f"{path} would decode to more than {2 * (Image.MAX_IMAGE_PIXELS or 0):,} pixels (a "
+                        "decompression bomb or a huge image); resize it or remove it") from None
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise DataError(f"{path} is not a readable image ({type(exc).__name__}); replace or remove it") from None
+
+
+def resized(picture, size: tuple[int, int]):  # PIL in, PIL out
+    """Grey (L) or RGB, then resized bilinearly: the first half of what a training image goes through."""
+    from PIL import Image
+
+    grey = picture.mode in ("1", "L", "I", "I;16", "F")
+    return picture.convert("L" if grey else "RGB").resize(size, Image.Resampling.BILINEAR)
+
+
+def as_array(picture, channels: int) -> np.ndarray:
+    """(channels, h, w) float32 in [0, 1]: the second half."""
+    x = np.asarray(picture.convert("L" if channels == 1 else "RGB"), dtype=np.float32) / 255.0
+    return x[None] if channels == 1 else x.transpose(2, 0, 1)
+
+
+def picture_array(picture, channels: int, size: tuple[int, int]) -> np.ndarray:
+    """An image prepared exactly as `load_image_folder` prepares a training image."""
+    return as_array(resized(picture, size), channels)
 
 
 @IMAGE_DATASETS.register("folder")

@@ -14,6 +14,7 @@ from vaenas.errors import CheckpointError
 from vaenas.objectives.device import resolve_device
 from vaenas.objectives.nb201_network import build_cell_classifier
 from vaenas.objectives.networks import ConvImageVAE, build_classifier
+from vaenas.objectives.usable_model import UsableModel
 from vaenas.spaces.macro import Stage
 
 MODEL_FORMAT_VERSION = 1
@@ -60,10 +61,11 @@ class TrainedModel:
         save_torch_atomic(path, payload)
 
 
-def load_model(path: Path | str, device: str = "cpu") -> nn.Module:
+def load_model(path: Path | str, device: str = "cpu") -> UsableModel:
     """Rebuilds a saved network (`best_model.pt` of a search, `model.pt` of `vaenas train`)
     in eval mode on `device` (cpu, auto, cuda, cuda:N, mps: weights are saved from the
-    CPU, so a network trained on a GPU loads anywhere): `vaenas.load_model("runs/x/best_model.pt")(images)`."""
+    CPU, so a network trained on a GPU loads anywhere), with its class names and input
+    size: `vaenas.load_model(path).predict(["a.png", "b.jpg"])`, or `(images)` on a tensor."""
     place = resolve_device(device)
     path = Path(path)
     payload = load_torch(path, "vaenas model", "pass best_model.pt of a search or model.pt of `vaenas train`")
@@ -80,9 +82,13 @@ def load_model(path: Path | str, device: str = "cpu") -> nn.Module:
     if payload.get("format_version") != MODEL_FORMAT_VERSION:
         raise CheckpointError(f"{path} has model format {payload.get('format_version')!r}, not {MODEL_FORMAT_VERSION}")
     try:
-        return trained.build().to(place)
+        network = trained.build().to(place)
     except CheckpointError:
         raise
     except Exception as exc:  # settings or weights that do not make the network they name
         raise CheckpointError(f"{path} does not rebuild its network ({type(exc).__name__}: {str(exc)[:120]}); "
                               "it is damaged: train it again (vaenas train)") from None
+    names = None
+    if trained.kind != "imagevae":  # models saved before class names were kept number their classes
+        names = trained.settings.get("class_names") or [str(k) for k in range(trained.settings["n_classes"])]
+    return UsableModel(network, trained.kind, trained.in_shape, names).eval()
