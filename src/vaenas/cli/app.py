@@ -194,7 +194,15 @@ Precision = Annotated[
 ]
 ImageSize = Annotated[int | None, typer.Option(help="Side in pixels that a folder's images are resized to (default 32).")]
 DataSeed = Annotated[
-    int | None, typer.Option(help="Seed of a folder's validation split (default 0), apart from the training seed.")
+    int | None, typer.Option(help="Seed of the train/validation/test split (default 0), apart from the training seed.")
+]
+Augment = Annotated[
+    str | None, typer.Option(help="Training augmentation: auto (crops and flips; crops alone for digits), standard, "
+                             "crop (no flips: text, digits) or none.")
+]
+MinSteps = Annotated[
+    int | None, typer.Option(help="Optimizer steps a training makes at least, passing over a small data set more "
+                             "often per epoch (default 600; docs/real-training.md).")
 ]
 Budget = Annotated[int, typer.Option(help="Number of distinct architectures to evaluate.")]
 CacheDir = Annotated[

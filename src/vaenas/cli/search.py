@@ -13,7 +13,9 @@ from vaenas.cli.app import (
     Budget,
     CacheDir,
     DataOrDefault,
+    Augment,
     DataSeed,
+    MinSteps,
     Device,
     Epochs,
     ImageLatent,
@@ -69,6 +71,8 @@ def search(
     precision: Precision = None,
     image_size: ImageSize = None,
     data_seed: DataSeed = None,
+    augment: Augment = None,
+    min_steps: MinSteps = None,
     supernet: Annotated[Path | None, typer.Option(help="Folder of a trained supernet (--objective supernet or cell-supernet).")] = None,
     out: Annotated[
         Path | None,
@@ -110,7 +114,8 @@ def search(
     strategy = strategy or ("mobo" if objectives else "bo")
     options = objective_options(epochs=epochs, subset=subset, latent_dim=image_latent_dim, proxy=proxy,
                                 supernet=str(supernet) if supernet else None, device=device, precision=precision,
-                                image_size=image_size, data_seed=data_seed)
+                                image_size=image_size, data_seed=data_seed,
+                                augment=augment, min_steps=min_steps)
     config = StudyConfig(
         space=space, dataset=dataset, strategy=strategy, budget=budget, seed=seed,
         objective=objective, objective_options=options, vae_cache=str(vae_cache) if vae_cache else None,

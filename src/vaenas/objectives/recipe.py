@@ -25,6 +25,10 @@ AUGMENTATIONS = ("auto", "standard", "crop", "none")
 (digits, text: where a flip changes the class); none; auto: the data set's own choice."""
 PEAK_LR = {"adamw": 3e-3, "sgd": 0.05}
 WEIGHT_DECAY = {"adamw": 0.05, "sgd": 5e-4}
+DEFAULT_MIN_STEPS = 600
+"""Optimizer steps a training makes at least (objectives' `min_steps=None`): on 400
+generated shapes a small CNN needs about 600 to leave chance behind reliably
+(docs/decisions/training-recipe.md)."""
 STEPS_PER_PASS = 16
 """The auto batch size cuts a pass over the training split into about this many steps
 (between batches of 16 and 128)."""
@@ -42,7 +46,7 @@ class Recipe:
     label_smoothing: float = 0.1
     augment: str = "standard"
     batch_size: int | None = None
-    min_steps: int = 600
+    min_steps: int = DEFAULT_MIN_STEPS
     warmup: float = 0.25
 
     def __post_init__(self) -> None:

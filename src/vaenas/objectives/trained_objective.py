@@ -13,6 +13,7 @@ from vaenas.errors import InvalidArgumentError
 from vaenas.objectives.base import Evaluation, Objective
 from vaenas.objectives.device import Placement, placement, resolve_device, resolve_precision
 from vaenas.objectives.image_data import UNFLIPPABLE, ImageData, load_image_data
+from vaenas.objectives import recipe
 from vaenas.objectives.recipe import Recipe
 from vaenas.objectives.networks import count_flops, count_parameters
 from vaenas.objectives.reporting import Trial, TrialPruned
@@ -39,7 +40,7 @@ class TrainedObjective(Objective):
         batch_size: int | None = None, lr: float | None = None, seed: int = 0, data: ImageData | None = None,
         device: str = "auto", precision: str = "auto", image_size: int = 32, data_seed: int = 0,
         optimizer: str = "adamw", weight_decay: float | None = None, label_smoothing: float = 0.1,
-        augment: str = "auto", min_steps: int = 600,
+        augment: str = "auto", min_steps: int | None = None,
     ) -> None:
         """`dataset` is a spec (digits, mnist5k, synthetic, cifar10:PATH, folder:DIR); `data`
         replaces it with images already in memory (`ImageData.from_arrays`). `device`
@@ -57,7 +58,8 @@ class TrainedObjective(Objective):
         self.dataset, self.epochs, self.seed = dataset, epochs, seed
         self.data: ImageData = data if data is not None else load_image_data(dataset, seed, image_size, data_seed)
         self.recipe = Recipe(optimizer.strip().lower(), lr, weight_decay, label_smoothing,
-                             self.resolve_augment(augment.strip().lower()), batch_size, min_steps)
+                             self.resolve_augment(augment.strip().lower()), batch_size,
+                             recipe.DEFAULT_MIN_STEPS if min_steps is None else min_steps)
         n = len(self.data.train_x) if subset is None else min(subset, len(self.data.train_x))
         self.train_x = torch.as_tensor(self.data.train_x[:n])
         self.train_y = torch.as_tensor(self.data.train_y[:n])

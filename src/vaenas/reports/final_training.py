@@ -52,7 +52,13 @@ def top_archs(folder: Path, k: int, objective: Objective) -> list[str]:
 
 def train_chosen(objective: Objective, arch: str, out: Path, settings: dict[str, Any]) -> TrainedResult:
     """Trains `arch` with `objective` and writes the network and a summary (the
-    architecture, `settings`, the value and metrics) to `out`."""
+    architecture, `settings`, the value and metrics) to `out`. Where the data has a test
+    split the search never saw, the network trains on training and validation images
+    together and its value is the test split's (`TrainedObjective.retrained`)."""
+    from vaenas.objectives.trained_objective import TrainedObjective
+
+    if isinstance(objective, TrainedObjective) and objective.data.test_x is not None:
+        objective = objective.retrained()
     evaluation = objective.evaluate(make_space(objective.space_name).parse(arch))
     if evaluation.artifact is None:
         raise InvalidArgumentError(f"objective {objective.name!r} trains no network; use classifier, cell-classifier or imagevae")
