@@ -10,6 +10,7 @@ import contextlib
 import functools
 import logging
 import sys
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -76,8 +77,47 @@ def interrupted_status(exc: KeyboardInterrupt) -> int:
     return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
 
 
+class LoggedProgress(Progress):
+    """Rich's bars on a terminal. Elsewhere (a pipe, a log file, CI) bars are off and each
+    task prints log lines instead: when it starts, at every step of a task of at most 100
+    (a trial finished, the best so far), at each tenth of a longer one or after 30 s, and
+    when it ends, so a logged run is never silent for minutes."""
+
+    QUIET_SECONDS = 30.0
+
+    def __init__(self, *columns: Any, log: bool, **options: Any) -> None:
+        super().__init__(*columns, disable=log, **options)
+        self.log = log
+        self._logged: dict[TaskID, tuple[float, float]] = {}  # task: (completed, time) of its last line
+
+    def add_task(self, description: str, *args: Any, **fields: Any) -> TaskID:
+        task = super().add_task(description, *args, **fields)
+        if self.log:
+            total = self._tasks[task].total
+            console.print(f"{description}: started{f' ({total:g} to do)' if total else ''}", highlight=False,
+                          soft_wrap=True)
+            self._logged[task] = (0.0, time.monotonic())
+        return task
+
+    def update(self, task_id: TaskID, *args: Any, **fields: Any) -> None:
+        super().update(task_id, *args, **fields)
+        if not self.log:
+            return
+        task = self._tasks[task_id]
+        last, when = self._logged.get(task_id, (0.0, time.monotonic()))
+        total = task.total or 0
+        if task.completed == last:
+            return
+        tenth = total and int(10 * task.completed / total) > int(10 * last / total)
+        if total <= 100 or tenth or task.completed >= total or time.monotonic() - when >= self.QUIET_SECONDS:
+            status = task.fields.get("status", "")
+            console.print(f"{task.description}: {task.completed:g}/{total:g}{f' {status}' if status else ''} "
+                          f"({task.elapsed or 0:.0f} s)", highlight=False, soft_wrap=True)
+            self._logged[task_id] = (task.completed, time.monotonic())
+
+
 def progress_bars() -> Progress:
-    return Progress(
+    return LoggedProgress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -85,21 +125,32 @@ def progress_bars() -> Progress:
         TimeElapsedColumn(),
         console=console,
         transient=False,
-        disable=not sys.stderr.isatty() and not sys.stdout.isatty(),
+        log=not sys.stderr.isatty() and not sys.stdout.isatty(),
     )
 
 
 def pretraining_bar(progress: Progress, space: str) -> EpochCallback:
     """An epoch callback that shows a bar for a VAE pretrained on first use (and nothing
-    when the cache already holds it)."""
+    when the cache already holds it): the bar appears before the first epoch (epoch 0),
+    and after it the time the first epoch took gives the estimate of the whole."""
     task: list[TaskID] = []
+    started: list[float] = []
 
     def on_epoch(epoch: int, epochs: int, loss: float) -> None:
         if not task:
-            task.append(progress.add_task(f"pretrain VAE on {space} (first use)", total=epochs, status=""))
-        progress.update(task[0], completed=epoch, total=epochs, status=f"loss {loss:.3f}")
+            started.append(time.monotonic())
+            task.append(progress.add_task(f"pretraining the architecture VAE of {space} on first use (cached after)",
+                                          total=epochs, status=""))
+        status = "" if epoch == 0 else f"loss {loss:.3f}"
+        if epoch == 1:
+            status += f", about {_duration((time.monotonic() - started[0]) * epochs)} in all"
+        progress.update(task[0], completed=epoch, total=epochs, status=status)
 
     return on_epoch
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
 
 def counting_bar(progress: Progress, label: str) -> Callable[[int, int], None]:

@@ -33,7 +33,8 @@ def latent_map(
     from vaenas.reports.plots import plot_latent_map
     from vaenas.spaces import make_space
     from vaenas.study.storages.folder import check_can_write
-    from vaenas.vae import ArchVAE, cached_vae
+    from vaenas.vae import ArchVAE
+    from vaenas.vae.first_use import announced_vae
 
     check_line_steps(interpolate)
     check_can_write(out.parent)
@@ -44,7 +45,7 @@ def latent_map(
         model = ArchVAE.load(vae, search_space)
     else:
         with progress_bars() as progress:
-            model = cached_vae(search_space, cache_dir=cache_dir, on_epoch=pretraining_bar(progress, space))
+            model = announced_vae(search_space, cache_dir=cache_dir, on_epoch=pretraining_bar(progress, space))
     found = build_latent_map(search_space, scorer, model, method, interpolate)
     route = route_values = None
     if found.line:

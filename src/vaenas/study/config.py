@@ -145,11 +145,11 @@ class StudyConfig:
         # imported here: worker processes unpickle a StudyConfig and need no strategy,
         # so they skip importing BoTorch (half a second per worker start)
         from vaenas.search import needs_vae
-        from vaenas.vae import cached_vae
+        from vaenas.vae.first_use import announced_vae
 
         if not needs_vae(self.strategy):
             return None
-        return cached_vae(space, cache_dir=Path(self.vae_cache) if self.vae_cache else None, on_epoch=on_pretrain_epoch)
+        return announced_vae(space, cache_dir=Path(self.vae_cache) if self.vae_cache else None, on_epoch=on_pretrain_epoch)
 
     def build_problem(self) -> tuple[SearchSpace, Objective]:
         """The space and objective alone: what a worker process needs to evaluate."""

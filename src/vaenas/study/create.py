@@ -21,7 +21,8 @@ from vaenas.study.pruners import Pruner, make_pruner, pruner_identity
 from vaenas.study.storages import Storage, check_storage_spec, get_storage
 from vaenas.study.study import Study
 from vaenas.study.trial_log import ensure_handler, pretraining_logger
-from vaenas.vae import ArchVAE, cached_vae
+from vaenas.vae import ArchVAE
+from vaenas.vae.first_use import announced_vae
 from vaenas.vae.archvae import EpochCallback
 
 DIRECTIONS = ("maximize", "minimize")
@@ -104,7 +105,7 @@ def create_study(
         cls.check_space(space, settings, ranking is not None)
         check_objective_count(strategy, cls, chosen is not None, "objectives={...}")
         progress = on_pretrain_epoch or pretraining_logger(space.name)
-        latent = {"vae": vae or cached_vae(space, on_epoch=progress)} if needs_vae(strategy) else {}
+        latent = {"vae": vae or announced_vae(space, on_epoch=progress)} if needs_vae(strategy) else {}
         strategy = make_strategy(strategy, space, seed=seed, **latent, proxies=ranking, **settings)
         options = resolved_options(cls, settings)
     elif strategy_options or research_options or build is not None or proxies is not None:
