@@ -53,7 +53,9 @@ class ClassifierObjective(TrainedObjective):
         value = accuracy(model, self.val_x, self.val_y, self.place)
         extra: dict[str, Any] = {"value_is": f"{self.scored_split} accuracy (%)",
                                  "value_se": round(accuracy_se(value, len(self.val_x)), 3)}
-        if self.scored_split != "test" and self.data.test_x is not None and self.data.test_y is not None:
+        if self.scored_split == "test":
+            extra["test_accuracy"] = value
+        elif self.data.test_x is not None and self.data.test_y is not None:
             extra["test_accuracy"] = accuracy(model, torch.as_tensor(self.data.test_x),
                                               torch.as_tensor(self.data.test_y), self.place)
         return value, extra

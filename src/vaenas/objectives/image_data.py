@@ -276,12 +276,3 @@ def load_image_data(spec: str, seed: int = 0, image_size: int = 32, data_seed: i
     name, _, path = spec.partition(":")
     return IMAGE_DATASETS.get(name)(path, seed, image_size, data_seed)
 
-
-def __getattr__(name: str) -> Any:
-    """`load_image_folder` lives in image_folder.py (which registers `folder:`); the name
-    is found here too, where earlier docs imported it from."""
-    if name == "load_image_folder":
-        from vaenas.objectives.image_folder import load_image_folder
-
-        return load_image_folder
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -34,7 +34,8 @@ class NetworkProxyScoring:
 
     proxy: str
     seed: int
-    batch_size: int
+    proxy_batch = 128
+    """Training images the data-dependent proxies score a network on (one seeded batch)."""
     train_x: torch.Tensor
     train_y: torch.Tensor
     data: Any
@@ -59,7 +60,7 @@ class NetworkProxyScoring:
         if self.proxy in DATA_FREE:
             return DATA_FREE[self.proxy](model, tuple(self.data.shape))
         generator = torch.Generator().manual_seed(self.seed)
-        index = torch.randperm(len(self.train_x), generator=generator)[: self.batch_size]
+        index = torch.randperm(len(self.train_x), generator=generator)[: self.proxy_batch]
         images, labels = self.train_x[index], self.train_y[index]
         if self.proxy == "naswot":
             return naswot(model, images)
