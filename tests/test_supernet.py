@@ -121,7 +121,7 @@ def test_train_a_cell_supernet_and_search_nb201_through_it(tmp_path):
                                 "--budget", "3", "--out", str(tmp_path / "wrong")])
     assert wrong.exit_code == 2 and "cell-supernet" in wrong.output
     retrained = runner.invoke(app, ["train", "--arch", str(tmp_path / "search"), "--top", "2", "--objective",
-                                    "cell-classifier", "--dataset", "digits", "--epochs", "1", "--out",
+                                    "cell-classifier", "--dataset", "digits", "--epochs", "1", "--min-steps", "60", "--out",
                                     str(tmp_path / "top")])
     assert retrained.exit_code == 0, retrained.output
     summary = json.loads((tmp_path / "top" / "rank1" / "result.json").read_text())
