@@ -253,7 +253,7 @@ Augment = Annotated[
 ]
 MinSteps = Annotated[
     int | None, typer.Option(help="Optimizer steps a training makes at least, passing over a small data set more "
-                             "often per epoch (default 600; docs/real-training.md).")
+                             "often per epoch (default 1200; docs/real-training.md).")
 ]
 Budget = Annotated[int, typer.Option(help="Number of distinct architectures to evaluate.")]
 CacheDir = Annotated[

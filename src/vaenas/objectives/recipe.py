@@ -25,9 +25,9 @@ AUGMENTATIONS = ("auto", "standard", "crop", "none")
 (digits, text: where a flip changes the class); none; auto: the data set's own choice."""
 PEAK_LR = {"adamw": 3e-3, "sgd": 0.05}
 WEIGHT_DECAY = {"adamw": 0.05, "sgd": 5e-4}
-DEFAULT_MIN_STEPS = 600
+DEFAULT_MIN_STEPS = 1200
 """Optimizer steps a training makes at least (objectives' `min_steps=None`): on 400
-generated shapes a small CNN needs about 600 to leave chance behind reliably
+generated shapes a small CNN scored 84 % on average with 900 and 97.5 % with 1200 (four runs)
 (docs/decisions/training-recipe.md)."""
 STEPS_PER_PASS = 16
 """The auto batch size cuts a pass over the training split into about this many steps
