@@ -21,6 +21,7 @@ from pathlib import Path
 
 import torch
 from provenance import provenance, save_result
+from training_overhead import LIKE_PLAIN
 from torch import nn
 
 from vaenas.objectives.classifier import ClassifierObjective
@@ -61,7 +62,7 @@ def _synchronize(device: torch.device) -> None:
 def measure(device: str, precision: str, images: int, repeats: int) -> dict:
     place = placement(device, precision)
     data = make_synthetic(n=images, shape=(3, 32, 32), n_classes=10, seed=0)
-    objective = ClassifierObjective(data=data, epochs=1, device=device, precision=precision)
+    objective = ClassifierObjective(data=data, epochs=1, device=device, precision=precision, **LIKE_PLAIN)
     space = make_space("macro")
     rows = []
     for text in CANDIDATES:
@@ -73,7 +74,7 @@ def measure(device: str, precision: str, images: int, repeats: int) -> dict:
             ours.append(objective.evaluate(arch).metrics["images_per_second"])
             torch.manual_seed(0)
             model = build_classifier(arch, data.shape, data.n_classes, data.mean, data.std)
-            plain.append(plain_loop(model, objective.train_x, objective.train_y, objective.batch_size, place.device,
+            plain.append(plain_loop(model, objective.train_x, objective.train_y, objective.recipe.batch_for(len(objective.train_x)), place.device,
                                     place.dtype))
         memory = torch.cuda.max_memory_allocated(place.device) / 2**20 if place.device.type == "cuda" else None
         row = {"device": str(place.device), "precision": place.precision, "arch": text, "images": len(objective.train_x),

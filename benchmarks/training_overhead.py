@@ -29,6 +29,10 @@ from vaenas.objectives.networks import build_classifier
 from vaenas.spaces import make_space
 
 
+LIKE_PLAIN = {"batch_size": 128, "augment": "none", "min_steps": 0}
+"""The loop's own throughput: the plain loop's batch, no augmentation, one pass an epoch
+(benchmarks/training_recipe.py compares the whole recipe)."""
+
 def plain_loop(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int) -> float:
     """The loop a PyTorch user would write by hand; returns images per second."""
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -53,32 +57,32 @@ def main() -> None:
 
     arch = make_space("macro").parse(args.arch)
     data = make_synthetic(n=args.images, shape=(3, 32, 32), n_classes=10, seed=0)
-    objective = ClassifierObjective(data=data, epochs=1)
+    objective = ClassifierObjective(data=data, epochs=1, **LIKE_PLAIN)
 
     through_vaenas, plain = [], []
     for _ in range(args.repeats):
         through_vaenas.append(objective.evaluate(arch).metrics["images_per_second"])
         torch.manual_seed(0)
         model = build_classifier(arch, data.shape, data.n_classes, data.mean, data.std)
-        plain.append(plain_loop(model, objective.train_x, objective.train_y, objective.batch_size))
+        plain.append(plain_loop(model, objective.train_x, objective.train_y, objective.recipe.batch_for(len(objective.train_x))))
     trial_seconds, plain_seconds = [], []
     for repeat in range(args.repeats):
         with tempfile.TemporaryDirectory() as folder:
             study = vaenas.create_study(space="macro", strategy="rs", seed=repeat, storage=folder, pruner="median")
             study.enqueue_trial(arch)
             started = time.perf_counter()
-            study.optimize(ClassifierObjective(data=data, epochs=2), n_trials=1)
+            study.optimize(ClassifierObjective(data=data, epochs=2, **LIKE_PLAIN), n_trials=1)
             trial_seconds.append(time.perf_counter() - started)
             study.close()
         torch.manual_seed(0)
         model = build_classifier(arch, data.shape, data.n_classes, data.mean, data.std)
         started = time.perf_counter()
         for _ in range(2):  # with the validation pass a user's loop makes to report (synthetic data: no test split)
-            plain_loop(model, objective.train_x, objective.train_y, objective.batch_size)
+            plain_loop(model, objective.train_x, objective.train_y, objective.recipe.batch_for(len(objective.train_x)))
             accuracy(model.eval(), objective.val_x, objective.val_y)
         plain_seconds.append(time.perf_counter() - started)
     ours, theirs = statistics.median(through_vaenas), statistics.median(plain)
-    print(f"architecture {args.arch}, {len(objective.train_x)} training images 3x32x32, batch {objective.batch_size}, "
+    print(f"architecture {args.arch}, {len(objective.train_x)} training images 3x32x32, batch {objective.recipe.batch_for(len(objective.train_x))}, "
           f"{torch.get_num_threads()} threads")
     print(f"  vaenas objective  {ours:8.1f} images/s  (runs: {', '.join(f'{v:.0f}' for v in through_vaenas)})")
     print(f"  plain loop        {theirs:8.1f} images/s  (runs: {', '.join(f'{v:.0f}' for v in plain)})")

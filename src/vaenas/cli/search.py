@@ -165,12 +165,14 @@ def _safe(text: str) -> str:
 
 
 def _print_result(result: StudyResult, out: Path) -> None:
+    from vaenas.objectives import OBJECTIVES
     from vaenas.reports.metrics import reported_at_best
     from vaenas.study.storages.folder import PARETO_FILE
 
     table = Table(title=f"vaenas search: {' / '.join(study_label(result.config))}")
     table.add_column("best architecture", overflow="fold")
-    table.add_column("value", justify="right")
+    label = OBJECTIVES.get(result.config.objective_name).value_label
+    table.add_column(f"value: {label}" if label else "value", justify="right")
     reported = float(reported_at_best(result)[-1]) if result.reported and result.values else math.nan
     if result.reported_metric:
         table.add_column(result.reported_metric, justify="right")

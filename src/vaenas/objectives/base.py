@@ -43,6 +43,8 @@ class Objective(ABC):
     value_name: ClassVar[str] = "value"
     """What the value measures, as a user names it among several objectives
     (`--objectives accuracy,latency`); "value" always names it too."""
+    value_label: ClassVar[str | None] = None
+    """What the value measures, as the results name it (e.g. validation accuracy (%)); None: `value_name`."""
     is_lookup: ClassVar[bool] = False
     """True for a table benchmark, whose evaluations are lookups: cheap enough to score
     every architecture of a space (what `vaenas map` does)."""

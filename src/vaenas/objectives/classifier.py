@@ -27,6 +27,7 @@ class ClassifierObjective(TrainedObjective):
     name = "classifier"
     kind = "classifier"
     value_name = "accuracy"
+    value_label = "validation accuracy (%)"
     maximize = True
     network_function = staticmethod(build_classifier)
     """Makes an architecture's network for a data set's shape, classes and normalisation."""

@@ -24,6 +24,7 @@ class ImageVAEObjective(TrainedObjective):
     name = "imagevae"
     kind = "imagevae"
     maximize = False
+    value_label = "validation negative ELBO (bits per dimension)"
 
     def __init__(self, dataset: str = TrainedObjective.default_dataset, latent_dim: int = 64, **options: Any) -> None:
         super().__init__(dataset, **options)
