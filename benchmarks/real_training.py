@@ -95,7 +95,14 @@ def main() -> None:
     args = arguments_or_page(parser, write_page)
     if args is None:
         return
-    rows = []
+    rows: list[dict[str, Any]] = []
+
+    def keep(row: dict[str, Any]) -> None:
+        rows.append(row)  # and saved at once: a stopped run keeps what it measured
+        save_result(args.out, {"baseline": BASELINE, "settings": SETTINGS, "trial_steps": TRIAL_STEPS,
+                               "budget": args.budget, "epochs": args.epochs, "final_epochs": args.final_epochs,
+                               "seeds": args.seeds, "rows": rows, "prov": provenance()})
+
     with tempfile.TemporaryDirectory() as tmp:
         for data, spec in data_sets(Path(tmp)).items():
             if args.only and not data.startswith(tuple(args.only.split(","))):
@@ -105,7 +112,7 @@ def main() -> None:
                 scorer = ClassifierObjective(spec, epochs=args.final_epochs, seed=seed, device="cpu", **settings)
                 base = {"data": data, "seed": seed, "search": "baseline", "arch": BASELINE,
                         "test": final(scorer, BASELINE), "params": params_of(BASELINE, scorer), "epochs_spent": 0}
-                rows.append(base)
+                keep(base)
                 print(f"{data} seed {seed} baseline {BASELINE}: test {base['test']:.1f}, {base['params']:,} params",
                       flush=True)
                 for strategy, pruner, draw in SEARCHES:
@@ -113,12 +120,10 @@ def main() -> None:
                     row = {"data": data, "seed": seed, "search": f"{strategy}{'' if draw is None else f' (VAE {draw})'}"
                            f"{' + asha' if pruner == 'asha' else ''}", **found, "test": final(scorer, found["arch"]),
                            "params": params_of(found["arch"], scorer)}
-                    rows.append(row)
+                    keep(row)
                     print(f"{data} seed {seed} {row['search']}: {row['arch']} validation {row['validation']:.1f}, "
                           f"test {row['test']:.1f}, {row['params']:,} params, {row['epochs_spent']} epochs, "
                           f"{row['search_seconds']} s", flush=True)
-    save_result(args.out, {"baseline": BASELINE, "settings": SETTINGS, "trial_steps": TRIAL_STEPS, "budget": args.budget, "epochs": args.epochs,
-                           "final_epochs": args.final_epochs, "seeds": args.seeds, "rows": rows, "prov": provenance()})
 
 
 def write_page(result_path: Path, page: Path) -> None:
