@@ -28,9 +28,8 @@ def nb201_vae(vae_cache):
 
 @pytest.fixture(autouse=True)
 def _few_training_steps(monkeypatch):
-    """Trained objectives make their configured epochs and no more in tests: the recipe's
-    1,200-step floor (what a small folder needs to learn) would make every 1-epoch test
-    trial dozens of passes. Tests of the floor pass `min_steps` themselves."""
-    from vaenas.objectives import recipe
-
-    monkeypatch.setattr(recipe, "DEFAULT_MIN_STEPS", 0)
+    """Trained objectives make their configured epochs and no more in tests, here and in
+    the processes tests start: the recipe's 1,200-step floor (what a small folder needs to
+    learn) would make every 1-epoch test trial dozens of passes. Tests of the floor pass
+    `min_steps` themselves."""
+    monkeypatch.setenv("VAENAS_MIN_STEPS", "0")

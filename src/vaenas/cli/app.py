@@ -79,7 +79,7 @@ def interrupted_status(exc: KeyboardInterrupt) -> int:
 
 class LoggedProgress(Progress):
     """Rich's bars on a terminal. Elsewhere (a pipe, a log file, CI) bars are off and each
-    task prints log lines instead: when it starts, at every step of a task of at most 100
+    task prints log lines instead: at its first update (started), at every step of a task of at most 100
     (a trial finished, the best so far), at each tenth of a longer one or after 30 s, and
     when it ends, so a logged run is never silent for minutes."""
 
@@ -90,22 +90,17 @@ class LoggedProgress(Progress):
         self.log = log
         self._logged: dict[TaskID, tuple[float, float]] = {}  # task: (completed, time) of its last line
 
-    def add_task(self, description: str, *args: Any, **fields: Any) -> TaskID:
-        task = super().add_task(description, *args, **fields)
-        if self.log:
-            total = self._tasks[task].total
-            console.print(f"{description}: started{f' ({total:g} to do)' if total else ''}", highlight=False,
-                          soft_wrap=True)
-            self._logged[task] = (0.0, time.monotonic())
-        return task
-
     def update(self, task_id: TaskID, *args: Any, **fields: Any) -> None:
         super().update(task_id, *args, **fields)
         if not self.log:
             return
         task = self._tasks[task_id]
-        last, when = self._logged.get(task_id, (0.0, time.monotonic()))
         total = task.total or 0
+        if task_id not in self._logged:  # announced at its first update: a run refused at once prints one line
+            console.print(f"{task.description}: started{f' ({total:g} to do)' if total else ''}", highlight=False,
+                          soft_wrap=True)
+            self._logged[task_id] = (0.0, time.monotonic())
+        last, when = self._logged[task_id]
         if task.completed == last:
             return
         tenth = total and int(10 * task.completed / total) > int(10 * last / total)

@@ -59,7 +59,7 @@ class TrainedObjective(Objective):
         self.data: ImageData = data if data is not None else load_image_data(dataset, seed, image_size, data_seed)
         self.recipe = Recipe(optimizer.strip().lower(), lr, weight_decay, label_smoothing,
                              self.resolve_augment(augment.strip().lower()), batch_size,
-                             recipe.DEFAULT_MIN_STEPS if min_steps is None else min_steps)
+                             recipe.default_min_steps() if min_steps is None else min_steps)
         n = len(self.data.train_x) if subset is None else min(subset, len(self.data.train_x))
         self.train_x = torch.as_tensor(self.data.train_x[:n])
         self.train_y = torch.as_tensor(self.data.train_y[:n])
