@@ -17,12 +17,12 @@ def predict(
     model: Annotated[Path, typer.Argument(help="model.pt of `vaenas train` or best_model.pt of a search.")],
     images: Annotated[list[Path], typer.Argument(help="Image files to classify.")],
 ) -> None:
-    """Print each image's class and its probability."""
+    """Print each image's path, class and probability, tab-separated."""
     from vaenas.objectives import load_model
 
     usable = load_model(model)
     for path, prediction in zip(images, usable.predict(images)):
-        console.print(f"{path}\t{prediction.class_name}\t{prediction.probability:.3f}", highlight=False, soft_wrap=True)
+        typer.echo(f"{path}\t{prediction.class_name}\t{prediction.probability:.3f}")  # tabs kept, for cut and awk
 
 
 @app.command()
