@@ -186,6 +186,7 @@ def test_a_piped_search_prints_progress_lines(tmp_path):
     assert [int(m) for m in re.findall(r"rs on s: (\d)/3 best", result.output)] == [1, 2, 3]
 
 
+@pytest.mark.heavy  # 400 images written and a search: 17 s
 def test_the_docs_python_walk_through_runs_as_written(tmp_path, monkeypatch):
     text = (Path(__file__).parents[1] / "docs" / "real-training.md").read_text()
     snippet = re.search(r"<!-- walk-through -->\s*```python\n(.*?)```", text, re.S)
