@@ -85,7 +85,7 @@ def test_killed_ray_worker_has_its_trial_retried(local_ray, tmp_path):
 
 
 def test_ray_workers_prune_through_the_hub_and_the_driver_journals_their_reports(local_ray, tmp_path):
-    config = StudyConfig(space="macro", objective="classifier", dataset="synthetic", strategy="rs", budget=8,
+    config = StudyConfig(space="macro", objective="classifier", dataset="digits", strategy="rs", budget=8,
                          objective_options={"epochs": 3}, pruner="asha", pruner_options={"reduction_factor": 2})
     result = ConfiguredStudy(config, tmp_path, executor="ray", workers=2).run()
     statuses = [t[2] for t in rows(tmp_path)]
