@@ -51,7 +51,7 @@ class UsableModel(nn.Module):
         if isinstance(images, (str, Path, Image.Image)):
             images = [images]
         if isinstance(images, (np.ndarray, torch.Tensor)):
-            return self._batch_of_arrays(torch.as_tensor(np.asarray(images) if isinstance(images, np.ndarray) else images))
+            return self._batch_of_arrays(torch.as_tensor(images))
         items = list(images) if isinstance(images, Iterable) else [images]
         if not items:
             raise DataError("no images given to predict")
